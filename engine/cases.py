@@ -1,0 +1,228 @@
+"""Use cases that change a case: start, claim, unclaim, complete, fire timers, retry.
+
+Each is one database transaction with the case's optimistic lock; anything refused raises
+before the transaction commits, so the database stays as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from engine import history, schema, steps
+from engine.context import Samverkan, User
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.history import Event
+from engine.processes import latest_version
+from engine.runtime import StepError
+from engine.steps import Step
+
+STARTERS = ("kontaktperson", "admin")
+RELEASERS = ("chef", "admin")
+
+
+def start_case(
+    engine: Samverkan,
+    user: User,
+    process_id: str,
+    title: str,
+    start_event: str | None = None,
+    data: dict[str, Any] | None = None,
+    is_demo: bool = False,
+) -> int:
+    if not user.has(*STARTERS):
+        raise Forbidden("Endast kontaktpersoner får starta ärenden.", code="forbidden")
+    if not isinstance(title, str) or not title.strip():
+        raise Invalid("Ärendet behöver en titel.", details=[{"field": "title", "message": "Fältet måste fyllas i."}])
+    if data is not None and not isinstance(data, dict):
+        raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
+    try:
+        version = latest_version(engine, process_id)
+    except NotFound as err:
+        raise Invalid(
+            f"Processen {process_id} finns inte.",
+            details=[{"field": "process_id", "message": "Okänd process."}],
+            code="unknown_process",
+        ) from err
+    now = engine.now()
+    with engine.db.begin() as conn:
+        definition = engine.definition(conn, process_id, version)
+        starts = definition.start_events()
+        chosen = start_event or (starts[0] if len(starts) == 1 else None)
+        if chosen not in starts:
+            raise Invalid(
+                "Okänd starthändelse." if start_event else "Processen har flera starthändelser; ange start_event.",
+                details=[{"field": "start_event", "message": f"Välj en av: {', '.join(starts)}"}],
+                code="unknown_start_event",
+            )
+        workflow = engine.runtime.create(definition, chosen)
+        if data:
+            workflow.data.update(data)
+            for task in workflow.get_tasks():
+                task.data.update(data)
+        case_id = conn.execute(
+            schema.cases.insert()
+            .values(
+                title=title.strip(),
+                process_id=process_id,
+                process_version=version,
+                status=steps.ACTIVE,
+                start_event=chosen,
+                created_at=now,
+                updated_at=now,
+                created_by=user.username,
+                lock_version=0,
+                state_version=1,
+                state={},
+                data={},
+                active_elements=[],
+                is_demo=is_demo,
+            )
+            .returning(schema.cases.c.id)
+        ).scalar_one()
+        step = Step(case_id, 0, definition, workflow, [], [Event("started", user.username, chosen, {"title": title})])
+        _run(engine, step)
+        steps.save(engine, conn, step, user.username)
+    return int(case_id)
+
+
+def _run(engine: Samverkan, step: Step) -> None:
+    try:
+        engine.runtime.run(step.workflow)
+    except StepError as err:
+        step.error = err
+
+
+def _load(engine: Samverkan, conn: Connection, case_id: int) -> Step:
+    row = conn.execute(
+        select(
+            schema.cases.c.process_id,
+            schema.cases.c.process_version,
+            schema.cases.c.lock_version,
+            schema.cases.c.state,
+        ).where(schema.cases.c.id == case_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
+    definition = engine.definition(conn, row.process_id, row.process_version)
+    workflow = engine.runtime.load(definition, row.state)
+    timers = engine.runtime.waiting_timers(workflow)
+    return Step(case_id, row.lock_version, definition, workflow, timers, [])
+
+
+def _open_task(conn: Connection, task_id: str) -> Any:
+    row = conn.execute(select(schema.tasks).where(schema.tasks.c.id == task_id)).first()
+    if row is None:
+        raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
+    return row
+
+
+def claim_task(engine: Samverkan, user: User, task_id: str) -> None:
+    with engine.db.begin() as conn:
+        task = _open_task(conn, task_id)
+        if task.role not in user.roles:
+            raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
+        if task.state != "open":
+            raise Conflict("Uppgiften är redan avslutad.", code="task_closed")
+        if task.assignee == user.username:
+            return
+        result = conn.execute(
+            schema.tasks.update()
+            .where(schema.tasks.c.id == task_id, schema.tasks.c.assignee.is_(None), schema.tasks.c.state == "open")
+            .values(assignee=user.username)
+        )
+        if result.rowcount != 1:
+            raise Conflict("Uppgiften är redan tagen av någon annan.", code="claimed")
+        history.write(conn, task.case_id, engine.now(), [Event("claimed", user.username, task.element_id, {})])
+
+
+def unclaim_task(engine: Samverkan, user: User, task_id: str) -> None:
+    with engine.db.begin() as conn:
+        task = _open_task(conn, task_id)
+        if task.assignee is None:
+            return
+        if task.assignee != user.username and not user.has(*RELEASERS):
+            raise Forbidden(
+                "Endast den som tagit uppgiften, chef eller administratör kan släppa den.", code="forbidden"
+            )
+        conn.execute(
+            schema.tasks.update()
+            .where(schema.tasks.c.id == task_id, schema.tasks.c.assignee == task.assignee)
+            .values(assignee=None)
+        )
+        history.write(
+            conn,
+            task.case_id,
+            engine.now(),
+            [Event("unclaimed", user.username, task.element_id, {"from": task.assignee})],
+        )
+
+
+def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int:
+    """Validate ``data`` against the task's form, complete it and run the engine; returns the case id."""
+    if not isinstance(data, dict):
+        raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
+    with engine.db.begin() as conn:
+        task = _open_task(conn, task_id)
+        if task.role not in user.roles:
+            raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
+        if task.state != "open":
+            raise Conflict("Uppgiften är inte längre öppen.", code="task_closed")
+        if task.assignee not in (None, user.username):
+            raise Conflict(f"Uppgiften är tagen av {task.assignee}.", code="claimed")
+        step = _load(engine, conn, task.case_id)
+        element = step.definition.element(task.element_id)
+        form = element.form if element and element.form else task.element_id
+        problems = engine.forms.errors(form, data) + _reference_errors(engine, conn, form, data)
+        if problems:
+            raise Invalid("Uppgifterna är inte kompletta.", details=problems, code="invalid_data")
+        try:
+            engine.runtime.complete(step.workflow, task_id, data)
+        except KeyError as err:
+            raise Conflict("Uppgiften är inte längre öppen.", code="task_closed") from err
+        except StepError as err:
+            step.error = err
+        step.events.append(Event("completed", user.username, task.element_id, {"task_id": task_id}))
+        if step.error is None:
+            _run(engine, step)
+        steps.save(engine, conn, step, user.username)
+    return int(task.case_id)
+
+
+def _reference_errors(engine: Samverkan, conn: Connection, form: str, data: dict[str, Any]) -> list[dict[str, str]]:
+    problems = []
+    for name, spec in engine.forms.schema(form).get("properties", {}).items():
+        if spec.get("x-reference") != "areas" or name not in data:
+            continue
+        found = conn.execute(
+            select(schema.areas.c.id).where(schema.areas.c.id == data[name], schema.areas.c.active.is_(True))
+        ).first()
+        if found is None:
+            problems.append({"field": name, "message": "Välj ett område ur listan."})
+    return problems
+
+
+def fire_due_timers(engine: Samverkan, case_id: int) -> int:
+    """Fire every timer of one case that is due by the engine clock; returns how many fired."""
+    with engine.db.begin() as conn:
+        step = _load(engine, conn, case_id)
+        _run(engine, step)
+        fired = sum(1 for e in steps.fired_timer_events(engine, step) if e.action == "timer")
+        if fired or step.error is not None:
+            steps.save(engine, conn, step, "system")
+    return fired
+
+
+def retry_case(engine: Samverkan, user: User, case_id: int, data: dict[str, Any] | None = None) -> None:
+    """After an incident: apply corrected data to the failed task and run again."""
+    if not user.has("admin"):
+        raise Forbidden("Endast administratörer kan köra om ett ärende.", code="forbidden")
+    with engine.db.begin() as conn:
+        step = _load(engine, conn, case_id)
+        retried = engine.runtime.retry_errors(step.workflow, data or {})
+        if not retried:
+            raise Conflict("Ärendet har ingen incident att köra om.", code="no_incident")
+        step.events.append(Event("retried", user.username, retried[0], {"data": data or {}}))
+        _run(engine, step)
+        steps.save(engine, conn, step, user.username)

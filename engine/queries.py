@@ -1,0 +1,205 @@
+"""Read models: plain SQL over the case table and the task index, never deserializing cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select
+
+from engine import schema
+from engine.context import Samverkan, User
+from engine.errors import NotFound
+
+c, t, h = schema.cases, schema.tasks, schema.history
+
+_CASE_COLUMNS = (
+    c.c.id,
+    c.c.title,
+    c.c.process_id,
+    c.c.process_version,
+    c.c.status,
+    c.c.end_event,
+    c.c.area,
+    c.c.phase,
+    c.c.active_elements,
+    c.c.data,
+    c.c.created_at,
+    c.c.updated_at,
+    c.c.incident,
+    c.c.is_demo,
+    c.c.start_event,
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def task_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "case_id": row.case_id,
+        "element_id": row.element_id,
+        "name": row.name,
+        "role": row.role,
+        "assignee": row.assignee,
+        "due_at": _iso(row.due_at),
+        "created_at": _iso(row.created_at),
+        "phase": row.phase,
+        "state": row.state,
+    }
+
+
+def _open_tasks(conn: Connection, case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in case_ids}
+    if case_ids:
+        rows = conn.execute(
+            select(t).where(t.c.case_id.in_(case_ids), t.c.state == "open").order_by(t.c.created_at, t.c.id)
+        )
+        for row in rows:
+            found[row.case_id].append(task_view(row))
+    return found
+
+
+def case_view(row: Any, open_tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "process_id": row.process_id,
+        "process_version": row.process_version,
+        "status": row.status,
+        "end_event": row.end_event,
+        "area": row.area,
+        "phase": row.phase,
+        "start_event": row.start_event,
+        "active_elements": list(row.active_elements or []),
+        "open_tasks": open_tasks,
+        "data": row.data or {},
+        "incident": row.incident,
+        "is_demo": bool(row.is_demo),
+        "created_at": _iso(row.created_at),
+        "updated_at": _iso(row.updated_at),
+    }
+
+
+def get_case(engine: Samverkan, case_id: int) -> dict[str, Any]:
+    with engine.db.connect() as conn:
+        row = conn.execute(select(*_CASE_COLUMNS).where(c.c.id == case_id)).first()
+        if row is None:
+            raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
+        return case_view(row, _open_tasks(conn, [case_id])[case_id])
+
+
+def list_cases(
+    engine: Samverkan,
+    status: str | None = None,
+    area: str | None = None,
+    element: str | None = None,
+    overdue: bool = False,
+    phase: str | None = None,
+    role: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> dict[str, Any]:
+    conditions = []
+    if status:
+        conditions.append(c.c.status == status)
+    if area:
+        conditions.append(c.c.area == area)
+    if phase:
+        conditions.append(c.c.phase == phase)
+    task_filters = []
+    if element:
+        task_filters.append(t.c.element_id == element)
+    if role:
+        task_filters.append(t.c.role == role)
+    if overdue:
+        task_filters.append(t.c.due_at < engine.now())
+    if task_filters:
+        conditions.append(c.c.id.in_(select(t.c.case_id).where(t.c.state == "open", *task_filters)))
+    where = and_(*conditions) if conditions else None
+    with engine.db.connect() as conn:
+        count_query = select(func.count()).select_from(c)
+        query = select(*_CASE_COLUMNS).order_by(c.c.id).limit(limit).offset(offset)
+        if where is not None:
+            count_query, query = count_query.where(where), query.where(where)
+        total = conn.execute(count_query).scalar_one()
+        rows = conn.execute(query).all()
+        tasks = _open_tasks(conn, [r.id for r in rows])
+        return {"items": [case_view(r, tasks[r.id]) for r in rows], "total": int(total)}
+
+
+def list_tasks(engine: Samverkan, user: User, mine: bool = False) -> list[dict[str, Any]]:
+    query = select(t).where(t.c.state == "open")
+    if mine:
+        query = query.where(t.c.assignee == user.username)
+    else:
+        query = query.where(t.c.role.in_(sorted(user.roles)))
+    query = query.order_by(t.c.due_at.is_(None), t.c.due_at, t.c.created_at)
+    with engine.db.connect() as conn:
+        return [task_view(r) for r in conn.execute(query)]
+
+
+def get_task(engine: Samverkan, task_id: str) -> dict[str, Any]:
+    with engine.db.connect() as conn:
+        row = conn.execute(select(t).where(t.c.id == task_id)).first()
+        if row is None:
+            raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
+        case = conn.execute(select(c.c.process_id, c.c.process_version).where(c.c.id == row.case_id)).one()
+        definition = engine.definition(conn, case.process_id, case.process_version)
+    view = task_view(row)
+    element = definition.element(row.element_id)
+    view["form"] = engine.forms.schema(element.form if element and element.form else row.element_id)
+    return view
+
+
+def case_history(engine: Samverkan, case_id: int) -> list[dict[str, Any]]:
+    with engine.db.connect() as conn:
+        if conn.execute(select(c.c.id).where(c.c.id == case_id)).first() is None:
+            raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
+        rows = conn.execute(select(h).where(h.c.case_id == case_id).order_by(h.c.id))
+        return [
+            {
+                "at": _iso(r.at),
+                "actor": r.actor,
+                "action": r.action,
+                "element_id": r.element_id,
+                "details": r.details or {},
+            }
+            for r in rows
+        ]
+
+
+def overview(engine: Samverkan) -> dict[str, Any]:
+    """Counts over active cases: by phase, by waiting element, and overdue tasks."""
+    with engine.db.connect() as conn:
+        by_phase = {
+            phase or "": n
+            for phase, n in conn.execute(
+                select(c.c.phase, func.count()).where(c.c.status == "active").group_by(c.c.phase)
+            )
+        }
+        active_tasks = (
+            select(t.c.element_id, func.count(func.distinct(t.c.case_id)))
+            .join(c, c.c.id == t.c.case_id)
+            .where(t.c.state == "open", c.c.status == "active")
+            .group_by(t.c.element_id)
+        )
+        by_element = {e: int(n) for e, n in conn.execute(active_tasks)}
+        tm = schema.timers
+        waiting = (
+            select(tm.c.element_id, func.count(func.distinct(tm.c.case_id)))
+            .join(c, c.c.id == tm.c.case_id)
+            .where(c.c.status == "active", tm.c.attached_to.is_(None))
+            .group_by(tm.c.element_id)
+        )
+        for element_id, n in conn.execute(waiting):
+            by_element[element_id] = by_element.get(element_id, 0) + int(n)
+        overdue = conn.execute(
+            select(func.count())
+            .select_from(t)
+            .join(c, c.c.id == t.c.case_id)
+            .where(t.c.state == "open", c.c.status == "active", t.c.due_at < engine.now())
+        ).scalar_one()
+    return {"by_phase": by_phase, "by_element": by_element, "overdue": int(overdue)}

@@ -1,0 +1,256 @@
+"""A typed facade over SpiffWorkflow: create, run, save and load workflows.
+
+The serialized state stored per case holds only the instance (tasks and data); the process
+spec is shared per version through :class:`Definition`, never repeated in every case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_STATE_VERSION
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine import clock as clock_module
+from engine.clock import Clock
+from engine.definitions import Definition
+from engine.durations import next_working_moment
+from engine.sandbox import Sandbox
+
+# Our own envelope around SpiffWorkflow's format; bump it and add a migration when it changes.
+STATE_FORMAT = 1
+STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class _InstanceConverter(BpmnWorkflowConverter):  # type: ignore[misc]
+    """Like SpiffWorkflow's converter, but leaves the spec out and takes it back from the cache."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], definition: Definition | None = None) -> BpmnWorkflow:
+        if definition is None:
+            return super().from_dict(dct)
+        workflow = self.target_class(definition.spec, definition.subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _make_serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _InstanceConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+class _SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+    """SpiffWorkflow's script hook, routed through our restricted sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__({})
+        self.sandbox = sandbox
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        return self.sandbox.evaluate(expression, context)
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        self.sandbox.execute(script, context)
+        return True
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    id: str
+    element_id: str
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    id: str
+    element_id: str
+    due_at: datetime
+
+
+class StepError(Exception):
+    """A script, condition or gateway failed; the workflow holds a task in ERROR."""
+
+    def __init__(self, element_id: str | None, message: str) -> None:
+        super().__init__(message)
+        self.element_id = element_id
+        self.message = message
+
+
+class Runtime:
+    """Runs workflows with the restricted script engine and the injected clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        clock_module.install_timer_seam()
+        self.clock = clock
+        self.script_engine = PythonScriptEngine(environment=_SandboxEnvironment(Sandbox(clock)))
+        self.serializer = _make_serializer()
+
+    # --- state -----------------------------------------------------------------------------
+    def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct: dict[str, Any] = self.serializer.to_dict(workflow)
+        return {"format": STATE_FORMAT, "spiff_version": SPIFF_STATE_VERSION, "workflow": dct}
+
+    def load(self, definition: Definition, state: dict[str, Any]) -> BpmnWorkflow:
+        state = migrate_state(state)
+        dct = dict(state["workflow"])
+        if state["spiff_version"] != SPIFF_STATE_VERSION and state["spiff_version"] in MIGRATIONS:
+            MIGRATIONS[state["spiff_version"]](dct)
+        workflow: BpmnWorkflow = self.serializer.registry.restore(
+            {**dct, "typename": "BpmnWorkflow"}, definition=definition
+        )
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    # --- running ---------------------------------------------------------------------------
+    def create(self, definition: Definition, start_event: str) -> BpmnWorkflow:
+        """A new workflow that starts at exactly ``start_event``."""
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.script_engine)
+        starts = workflow.get_tasks(spec_name="Start")
+        starts[0].run()
+        # With several start events SpiffWorkflow fires all of them; cancel the ones not asked for
+        # before the split runs, so only the chosen branch starts.
+        for split in workflow.get_tasks(spec_name="StartEventSplit"):
+            for child in split.children:
+                if child.task_spec.bpmn_id != start_event:
+                    child.cancel()
+        return workflow
+
+    def run(self, workflow: BpmnWorkflow) -> None:
+        """Run engine steps and fire due timers until the workflow waits; errors raise StepError."""
+        with clock_module.using(self.clock):
+            try:
+                for _ in range(1000):
+                    workflow.refresh_timers()
+                    workflow.do_engine_steps()
+                    self._move_new_deadlines(workflow)
+                    if not workflow.get_tasks(state=TaskState.READY, manual=False):
+                        break
+            except SpiffWorkflowException as err:
+                raise StepError(_element_of(err), _message_of(err)) from err
+
+    @staticmethod
+    def _move_new_deadlines(workflow: BpmnWorkflow) -> None:
+        """Every deadline lands on a Swedish working day; checked once per timer."""
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            value = task._get_internal_data("event_value")
+            if not isinstance(value, str) or task._get_internal_data("working_day"):
+                continue
+            moved = next_working_moment(_instant(value))
+            task._set_internal_data(event_value=moved.isoformat(), working_day=True)
+
+    def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
+        task = self.find(workflow, task_id)
+        if task is None or task.state != TaskState.READY:
+            raise KeyError(task_id)
+        task.data.update(data)
+        with clock_module.using(self.clock):
+            try:
+                task.run()
+            except SpiffWorkflowException as err:
+                raise StepError(_element_of(err), _message_of(err)) from err
+
+    def retry_errors(self, workflow: BpmnWorkflow, data: dict[str, Any]) -> list[str]:
+        """Put tasks in ERROR back to READY with ``data`` applied; return their element ids."""
+        retried = []
+        for task in workflow.get_tasks(state=TaskState.ERROR):
+            task.data.update(data)
+            task._set_state(TaskState.READY)
+            retried.append(task.task_spec.bpmn_id or task.task_spec.name)
+        return retried
+
+    # --- reading ---------------------------------------------------------------------------
+    @staticmethod
+    def find(workflow: BpmnWorkflow, task_id: str) -> Task | None:
+        try:
+            return workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, Exception):  # unknown or malformed id
+            return None
+
+    @staticmethod
+    def open_user_tasks(workflow: BpmnWorkflow) -> list[OpenTask]:
+        return [
+            OpenTask(str(t.id), t.task_spec.bpmn_id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    @staticmethod
+    def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
+        found = []
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            value = task._get_internal_data("event_value")
+            if task.task_spec.bpmn_id and isinstance(value, str):
+                found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value)))
+        return found
+
+    def task_state(self, workflow: BpmnWorkflow, task_id: str) -> str | None:
+        task = self.find(workflow, task_id)
+        return None if task is None else str(TaskState.get_name(task.state))
+
+    @staticmethod
+    def errored(workflow: BpmnWorkflow) -> list[str]:
+        return [t.task_spec.bpmn_id or t.task_spec.name for t in workflow.get_tasks(state=TaskState.ERROR)]
+
+    @staticmethod
+    def reached_end_event(workflow: BpmnWorkflow, end_events: set[str]) -> str | None:
+        """The end event a completed workflow finished at (the last one reached)."""
+        reached = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in end_events]
+        if not reached:
+            return None
+        last = max(reached, key=lambda t: t.last_state_change)
+        return str(last.task_spec.bpmn_id)
+
+    @staticmethod
+    def data(workflow: BpmnWorkflow) -> dict[str, Any]:
+        """The case data as seen from where the workflow now stands."""
+        merged: dict[str, Any] = dict(workflow.data)
+        if workflow.last_task is not None:
+            merged.update(workflow.last_task.data)
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR):
+            merged.update(task.data)
+        return merged
+
+
+def migrate_state(state: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored state up to :data:`STATE_FORMAT`."""
+    while state.get("format", 1) < STATE_FORMAT:
+        state = STATE_MIGRATIONS[state.get("format", 1)](state)
+    return state
+
+
+def _instant(value: str) -> datetime:
+    parsed: datetime = TimerEventDefinition.get_datetime(value)
+    return parsed
+
+
+def _element_of(err: SpiffWorkflowException) -> str | None:
+    task = getattr(err, "task", None)
+    spec = getattr(task, "task_spec", None) or getattr(err, "task_spec", None)
+    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+
+
+def _message_of(err: SpiffWorkflowException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text[:1000]

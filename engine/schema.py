@@ -1,0 +1,185 @@
+"""Relational schema: process versions, cases, the task and timer indexes, history, users."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware instants stored as UTC; SQLite gives them back naive, so re-attach UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+process_versions = Table(
+    "process_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("process_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(400), nullable=False),
+    Column("xml", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("deployed_at", UtcDateTime(), nullable=False),
+    Column("deployed_by", String(200), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    UniqueConstraint("process_id", "version", name="uq_process_version"),
+    UniqueConstraint("process_id", "sha256", name="uq_process_sha256"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(400), nullable=False),
+    Column("process_id", String(200), nullable=False),
+    Column("process_version", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("end_event", String(200)),
+    Column("area", String(100)),
+    Column("phase", String(100)),
+    Column("start_event", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("lock_version", Integer, nullable=False),
+    Column("state_version", Integer, nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("active_elements", JSON, nullable=False),
+    Column("incident", JSON),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Index("ix_cases_status_area", "status", "area"),
+    Index("ix_cases_status_phase", "status", "phase"),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("element_id", String(200), nullable=False),
+    Column("name", String(400), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("phase", String(100)),
+    Column("assignee", String(200)),
+    Column("due_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("state", String(20), nullable=False, default="open"),
+    Column("closed_at", UtcDateTime()),
+    Column("closed_by", String(200)),
+    Index("ix_tasks_state_role", "state", "role"),
+    Index("ix_tasks_case", "case_id"),
+    Index("ix_tasks_element", "element_id"),
+    Index("ix_tasks_assignee", "assignee"),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("element_id", String(200), nullable=False),
+    Column("attached_to", String(200)),
+    Column("action", String(20)),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("state", String(20), nullable=False, default="waiting"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime()),
+    Column("last_error", Text),
+    Index("ix_timers_due", "state", "due_at"),
+    Index("ix_timers_case", "case_id"),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("element_id", String(200)),
+    Column("details", JSON, nullable=False),
+    Index("ix_history_case", "case_id", "id"),
+    Index("ix_history_action", "action"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recipient", String(200)),
+    Column("role", String(50)),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("task_element_id", String(200)),
+    Column("reason", String(30), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Column("read_at", UtcDateTime()),
+    Index("ix_notifications_recipient", "recipient", "read_at"),
+    Index("ix_notifications_role", "role", "read_at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("display_name", String(400), nullable=False),
+    Column("password_hash", String(400)),
+    Column("roles", JSON, nullable=False),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("is_example", Boolean, nullable=False, default=True),
+    Column("active", Boolean, nullable=False, default=True),
+)

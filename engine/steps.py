@@ -1,0 +1,235 @@
+"""Persisting a workflow after a step: state, case row, task and timer indexes, history.
+
+Called inside the use case's transaction; never commits. The case row is updated with an
+optimistic lock, so a concurrent step on the same case raises :class:`Conflict` and the caller's
+transaction rolls back whole.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import Connection, select
+
+from engine import history, schema
+from engine.context import Samverkan
+from engine.definitions import Definition
+from engine.errors import Conflict
+from engine.history import Event
+from engine.runtime import StepError, WaitingTimer
+
+ACTIVE, COMPLETED, CANCELLED = "active", "completed", "cancelled"
+
+_TIMER_ACTIONS = {"reminder": "reminder", "escalation": "escalated"}
+
+
+@dataclass
+class Step:
+    """What a use case did to a loaded workflow, before it is saved."""
+
+    case_id: int
+    lock_version: int
+    definition: Definition
+    workflow: BpmnWorkflow
+    timers_before: list[WaitingTimer]
+    events: list[Event]
+    error: StepError | None = None
+
+
+def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
+    now = engine.now()
+    runtime, definition, workflow = engine.runtime, step.definition, step.workflow
+    events = list(step.events)
+    events.extend(fired_timer_events(engine, step))
+    open_tasks = runtime.open_user_tasks(workflow)
+    timers = runtime.waiting_timers(workflow)
+    end_events = {e.id for e in definition.elements.values() if e.kind == "endEvent"}
+    data = runtime.data(workflow)
+
+    status, end_event, incident = ACTIVE, None, None
+    if step.error is not None:
+        incident = {"element_id": step.error.element_id, "message": step.error.message, "at": now.isoformat()}
+        events.append(Event("incident", actor, step.error.element_id, {"message": step.error.message}))
+    elif workflow.is_completed():
+        status, end_event = COMPLETED, runtime.reached_end_event(workflow, end_events)
+        events.append(Event("ended", actor, end_event, {}))
+
+    active = [t.element_id for t in open_tasks] + [
+        t.element_id for t in timers if not _is_boundary(definition, t.element_id)
+    ]
+    phase = _phase(definition, active, end_event)
+    result = conn.execute(
+        schema.cases.update()
+        .where(schema.cases.c.id == step.case_id, schema.cases.c.lock_version == step.lock_version)
+        .values(
+            state=runtime.dump(workflow),
+            data=_jsonable(data),
+            status=status,
+            end_event=end_event,
+            phase=phase,
+            area=data.get("omrade") if isinstance(data.get("omrade"), str) else None,
+            active_elements=active,
+            incident=incident,
+            updated_at=now,
+            lock_version=step.lock_version + 1,
+        )
+    )
+    if result.rowcount != 1:
+        raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
+    _sync_tasks(conn, step, open_tasks, timers, now, actor)
+    _sync_timers(conn, step, timers)
+    history.write(conn, step.case_id, now, events)
+    _notify(conn, step.case_id, events, now)
+
+
+def _is_boundary(definition: Definition, element_id: str) -> bool:
+    element = definition.element(element_id)
+    return element is not None and element.kind == "boundaryEvent"
+
+
+def _phase(definition: Definition, active: list[str], end_event: str | None) -> str | None:
+    for element_id in [*active, end_event]:
+        element = definition.element(element_id) if element_id else None
+        if element is not None and element.phase:
+            return element.phase
+    return None
+
+
+def fired_timer_events(engine: Samverkan, step: Step) -> list[Event]:
+    """History for timers that fired during this step (not those cancelled with their task)."""
+    found: list[Event] = []
+    for timer in step.timers_before:
+        state = engine.runtime.task_state(step.workflow, timer.id)
+        if state not in ("COMPLETED", "READY"):
+            continue
+        element = step.definition.element(timer.element_id)
+        details = {"due_at": timer.due_at.isoformat()}
+        found.append(Event("timer", "system", timer.element_id, details))
+        if element is not None and element.action in _TIMER_ACTIONS and element.attached_to:
+            found.append(Event(_TIMER_ACTIONS[element.action], "system", element.attached_to, details))
+    return found
+
+
+def _due_dates(definition: Definition, timers: list[WaitingTimer]) -> dict[str, datetime]:
+    """A task waiting under a reminder timer is due when that reminder fires."""
+    due: dict[str, datetime] = {}
+    for timer in timers:
+        element = definition.element(timer.element_id)
+        if element is None or element.action != "reminder" or not element.attached_to:
+            continue
+        current = due.get(element.attached_to)
+        due[element.attached_to] = min(current, timer.due_at) if current else timer.due_at
+    return due
+
+
+def _sync_tasks(
+    conn: Connection, step: Step, open_tasks: list[Any], timers: list[WaitingTimer], now: datetime, actor: str
+) -> None:
+    t = schema.tasks
+    existing = {
+        row.id: row
+        for row in conn.execute(select(t.c.id, t.c.due_at).where(t.c.case_id == step.case_id, t.c.state == "open"))
+    }
+    open_ids = {task.id for task in open_tasks}
+    closed = [task_id for task_id in existing if task_id not in open_ids]
+    if closed:
+        conn.execute(t.update().where(t.c.id.in_(closed)).values(state="closed", closed_at=now, closed_by=actor))
+    due = _due_dates(step.definition, timers)
+    new_rows = []
+    for task in open_tasks:
+        element = step.definition.element(task.element_id)
+        due_at = due.get(task.element_id)
+        if task.id in existing:
+            if existing[task.id].due_at != due_at:
+                conn.execute(t.update().where(t.c.id == task.id).values(due_at=due_at))
+            continue
+        new_rows.append(
+            {
+                "id": task.id,
+                "case_id": step.case_id,
+                "element_id": task.element_id,
+                "name": element.name if element else task.element_id,
+                "role": (element.role if element else None) or "admin",
+                "phase": element.phase if element else None,
+                "assignee": None,
+                "due_at": due_at,
+                "created_at": now,
+                "state": "open",
+            }
+        )
+    if new_rows:
+        conn.execute(t.insert(), new_rows)
+
+
+def _sync_timers(conn: Connection, step: Step, timers: list[WaitingTimer]) -> None:
+    tm = schema.timers
+    existing = {
+        row.id: row.due_at for row in conn.execute(select(tm.c.id, tm.c.due_at).where(tm.c.case_id == step.case_id))
+    }
+    waiting = {timer.id: timer for timer in timers}
+    gone = [timer_id for timer_id in existing if timer_id not in waiting]
+    if gone:
+        conn.execute(tm.delete().where(tm.c.id.in_(gone)))
+    rows = []
+    for timer in timers:
+        if timer.id in existing:
+            if existing[timer.id] != timer.due_at:
+                conn.execute(tm.update().where(tm.c.id == timer.id).values(due_at=timer.due_at))
+            continue
+        element = step.definition.element(timer.element_id)
+        rows.append(
+            {
+                "id": timer.id,
+                "case_id": step.case_id,
+                "element_id": timer.element_id,
+                "attached_to": element.attached_to if element else None,
+                "action": element.action if element else None,
+                "due_at": timer.due_at,
+                "state": "waiting",
+                "attempts": 0,
+            }
+        )
+    if rows:
+        conn.execute(tm.insert(), rows)
+
+
+def _notify(conn: Connection, case_id: int, events: list[Event], now: datetime) -> None:
+    """Reminders and escalations go to the task's assignee, or its role when unclaimed."""
+    rows = []
+    for event in events:
+        if event.action not in ("reminder", "escalated"):
+            continue
+        task = conn.execute(
+            select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.c.name)
+            .where(schema.tasks.c.case_id == case_id, schema.tasks.c.element_id == event.element_id)
+            .order_by(schema.tasks.c.created_at.desc())
+            .limit(1)
+        ).first()
+        role = "chef" if event.action == "escalated" else (task.role if task else None)
+        name = task.name if task else event.element_id
+        text = (
+            f"Påminnelse: uppgiften «{name}» väntar fortfarande."
+            if event.action == "reminder"
+            else f"Eskalering: uppgiften «{name}» är försenad."
+        )
+        rows.append(
+            {
+                "recipient": task.assignee if task and event.action == "reminder" else None,
+                "role": role,
+                "case_id": case_id,
+                "task_element_id": event.element_id,
+                "reason": event.action,
+                "message": text,
+                "created_at": now,
+            }
+        )
+    if rows:
+        conn.execute(schema.notifications.insert(), rows)
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(json.dumps(data, default=str)))

@@ -1,0 +1,128 @@
+"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy.
+
+Exit status 0 on success; otherwise non-zero with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from engine import accounts, processes, reference
+from engine.context import SYSTEM, Samverkan
+from engine.db import create_schema
+from engine.errors import DomainError
+from engine.roles import ROLES
+
+BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+def _engine() -> Samverkan:
+    return Samverkan.from_url()
+
+
+def init(engine: Samverkan) -> None:
+    """Create or upgrade the schema, deploy bundled BPMN, load reference data (idempotent)."""
+    create_schema(engine.db)
+    for path in sorted(BPMN_DIR.glob("*.bpmn")):
+        processes.deploy(engine, SYSTEM, path.read_bytes(), comment=f"Levererad med produkten ({path.name})")
+    reference.load_example_areas(engine)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    init(_engine())
+    print("Databasen är klar.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from samverkan_cli.demo import run_demo
+
+    engine = _engine()
+    init(engine)
+    run_demo(engine)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from werkzeug.serving import run_simple
+
+    from web import create_app
+
+    engine = _engine()
+    init(engine)
+    run_simple(args.host, args.port, create_app(engine=engine), threaded=True)
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    engine = _engine()
+    create_schema(engine.db)
+    accounts.add_user(engine, args.name, args.role, args.password)
+    print(f"Användaren {args.name} skapad med roller: {', '.join(args.role)}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    print(accounts.new_token(_engine(), args.name))
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    engine = _engine()
+    create_schema(engine.db)
+    path = Path(args.file)
+    if not path.is_file():
+        raise SystemExit(f"samverkan: filen {path} finns inte")
+    try:
+        deployed = processes.deploy(engine, SYSTEM, path.read_bytes(), comment=args.comment)
+    except DomainError as err:
+        print(f"samverkan: {err.message}", file=sys.stderr)
+        for detail in err.details:
+            print(f"  {detail.get('element_id') or '-'}: {detail.get('message')}", file=sys.stderr)
+        return 1
+    print(f"{deployed.process_id} {deployed.version}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="samverkan", description="Samverkan: arbetsflöde för samverkansstöd")
+    sub = root.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="skapa/uppgradera databasen, driftsätt BPMN, läs in referensdata").set_defaults(
+        func=cmd_init
+    )
+    sub.add_parser("demo", help="init plus demoanvändare och demoärenden").set_defaults(func=cmd_demo)
+    serve = sub.add_parser("serve", help="starta webbappen och API:t")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.set_defaults(func=cmd_serve)
+    user = sub.add_parser("user", help="användare").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="skapa en användare")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, choices=sorted(ROLES))
+    add.add_argument("--password")
+    add.set_defaults(func=cmd_user_add)
+    token = sub.add_parser("token", help="skriv ut en ny API-token för användaren")
+    token.add_argument("name")
+    token.set_defaults(func=cmd_token)
+    deploy = sub.add_parser("deploy", help="validera och driftsätt en BPMN-fil")
+    deploy.add_argument("file")
+    deploy.add_argument("--comment", default="")
+    deploy.set_defaults(func=cmd_deploy)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except DomainError as err:
+        print(f"samverkan: {err.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""Samverkan's web app: the JSON API and (later) the pages for people."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from engine.context import Samverkan
+
+
+def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = None) -> Flask:
+    """Build the app around one engine object (created from DATABASE_URL unless given)."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=os.environ.get("SAMVERKAN_SECRET_KEY") or secrets.token_hex(32),
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
+
+    from web import api, errors
+
+    errors.register(app)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def engine_of(app: Flask) -> Samverkan:
+    engine: Samverkan = app.extensions["samverkan"]
+    return engine

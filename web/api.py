@@ -1,0 +1,187 @@
+"""The JSON API under /api/v1: thin views that parse input, call one engine function, answer."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from engine import accounts, cases, processes, queries, reference
+from engine.context import Samverkan, User
+from engine.errors import BadRequest, Forbidden
+from web.errors import error_response
+from web.openapi import OPENAPI
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _engine() -> Samverkan:
+    engine: Samverkan = current_app.extensions["samverkan"]
+    return engine
+
+
+def _user() -> User:
+    user: User = g.api_user
+    return user
+
+
+@bp.before_request
+def _authenticate() -> Response | None:
+    if request.endpoint in ("api.health", "api.openapi"):
+        return None
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    user = accounts.user_for_token(_engine(), token) if token else None
+    if user is None:
+        return error_response(401, "unauthorized", "Giltig API-token krävs (Authorization: Bearer …).")
+    g.api_user = user
+    return None
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("Förväntade ett JSON-objekt i anropets kropp.", code="bad_json")
+    return body
+
+
+def _requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            if not _user().has(*roles):
+                raise Forbidden("Din roll får inte göra detta.", code="forbidden")
+            return view(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+@bp.get("/health")
+def health() -> Response:
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(OPENAPI)
+
+
+@bp.get("/processes")
+def list_processes() -> Response:
+    return jsonify(processes.list_versions(_engine()))
+
+
+@bp.post("/processes")
+def deploy_process() -> tuple[Response, int]:
+    upload = request.files.get("file")
+    xml = upload.read() if upload is not None else request.get_data()
+    if not xml:
+        raise BadRequest("Skicka BPMN-XML i kroppen eller som fältet file.", code="empty")
+    comment = request.form.get("comment", "") if upload is not None else request.args.get("comment", "")
+    deployed = processes.deploy(_engine(), _user(), xml, comment)
+    body = {"process_id": deployed.process_id, "version": deployed.version, "created": deployed.created}
+    return jsonify(body), 201 if deployed.created else 200
+
+
+@bp.get("/processes/<process_id>/bpmn")
+def process_xml(process_id: str) -> Response:
+    version = request.args.get("version", type=int)
+    xml = processes.get_xml(_engine(), process_id, version)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/areas")
+def areas() -> Response:
+    return jsonify(reference.list_areas(_engine()))
+
+
+@bp.post("/cases")
+def start_case() -> tuple[Response, int]:
+    body = _json_body()
+    start_event = body.get("start_event")
+    if start_event is not None and not isinstance(start_event, str):
+        raise BadRequest("start_event måste vara en sträng.", code="bad_type")
+    case_id = cases.start_case(
+        _engine(),
+        _user(),
+        str(body.get("process_id", "")),
+        body.get("title", ""),
+        start_event,
+        body.get("data"),
+    )
+    return jsonify(queries.get_case(_engine(), case_id)), 201
+
+
+@bp.get("/cases")
+def list_cases() -> Response:
+    args = request.args
+    return jsonify(
+        queries.list_cases(
+            _engine(),
+            status=args.get("status"),
+            area=args.get("area"),
+            element=args.get("element"),
+            overdue=args.get("overdue", "").lower() in ("1", "true", "yes"),
+            phase=args.get("phase"),
+            role=args.get("role"),
+            limit=min(args.get("limit", 500, type=int), 5000),
+            offset=max(args.get("offset", 0, type=int), 0),
+        )
+    )
+
+
+@bp.get("/cases/<int:case_id>")
+def get_case(case_id: int) -> Response:
+    return jsonify(queries.get_case(_engine(), case_id))
+
+
+@bp.get("/cases/<int:case_id>/history")
+def case_history(case_id: int) -> Response:
+    return jsonify(queries.case_history(_engine(), case_id))
+
+
+@bp.post("/cases/<int:case_id>/retry")
+def retry_case(case_id: int) -> Response:
+    body = request.get_json(silent=True) or {}
+    data = body.get("data") if isinstance(body, dict) else None
+    cases.retry_case(_engine(), _user(), case_id, data if isinstance(data, dict) else None)
+    return jsonify(queries.get_case(_engine(), case_id))
+
+
+@bp.get("/tasks")
+def list_tasks() -> Response:
+    mine = request.args.get("mine", "").lower() in ("1", "true", "yes")
+    return jsonify(queries.list_tasks(_engine(), _user(), mine=mine))
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str) -> Response:
+    return jsonify(queries.get_task(_engine(), task_id))
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id: str) -> Response:
+    cases.claim_task(_engine(), _user(), task_id)
+    return jsonify(queries.get_task(_engine(), task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str) -> Response:
+    cases.unclaim_task(_engine(), _user(), task_id)
+    return jsonify(queries.get_task(_engine(), task_id))
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete(task_id: str) -> Response:
+    body = _json_body()
+    case_id = cases.complete_task(_engine(), _user(), task_id, body.get("data", {}))
+    return jsonify(queries.get_case(_engine(), case_id))
+
+
+@bp.get("/overview")
+def overview() -> Response:
+    return jsonify(queries.overview(_engine()))
