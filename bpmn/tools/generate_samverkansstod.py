@@ -49,10 +49,10 @@ CHEF = POOL_Y + 710 + 75
 COLUMNS = [
     ("start", 110), ("init_script", 160), ("registrera_initiativ", 170), ("forsta_mote", 170),
     ("tidig", 170), ("gw_boende", 110), ("rensa", 160),
-    ("registrera_ansokan", 170), ("bedomning", 170), ("gw_rek", 120), ("begar", 170),
+    ("registrera_ansokan", 170), ("bedomning", 170), ("gw_rek", 170), ("begar", 170),
     ("reg_kompl", 180), ("utan_beslut", 110),
     ("namndbeslut", 170), ("gw_beslut", 110), ("meddela_beslut", 170), ("slut_avslag", 100),
-    ("overenskommelse", 180), ("dialog", 170), ("berakna_forsta", 160), ("gw_forsta", 110),
+    ("overenskommelse", 235), ("dialog", 170), ("berakna_forsta", 160), ("gw_forsta", 110),
     ("vanta", 110), ("rapport_senast", 160), ("rapport", 190), ("granska", 170),
     ("gw_godkand", 110), ("berakna_nasta", 160), ("gw_fler", 120),
     ("slutrapport", 180), ("slut", 100),
@@ -97,7 +97,7 @@ def script(id_, name, col, y, code, phase, lane="lane_kontaktperson"):
 def size(n):
     k = n["kind"]
     if k in ("userTask", "scriptTask"):
-        return TASK_W, TASK_H
+        return n.get("w", TASK_W), TASK_H
     if k == "exclusiveGateway":
         return GATEWAY, GATEWAY
     return EVENT, EVENT
@@ -182,7 +182,8 @@ user("meddela_beslut", "Meddela beslut", "meddela_beslut", NS, BES, lane=NSL)
 node("endEvent", "slut_avslag", "Avslag", "slut_avslag", NS, lane=NSL, phase=BES)
 
 # --- 4. Samarbete
-user("samverkansoverenskommelse", "Samverkansöverenskommelse", "overenskommelse", MAIN, SAM)
+node("userTask", "samverkansoverenskommelse", "Samverkansöverenskommelse", "overenskommelse",
+     MAIN, phase=SAM, w=195)
 user("dialog_med_boende", "Planera dialog med boende", "dialog", MAIN, SAM)
 script("berakna_forsta_uppfoljning", "Beräkna första uppföljning", "berakna_forsta", MAIN,
        "try:\n"
@@ -294,7 +295,7 @@ bgx = COL_X["gw_beslut"]
 flow("f_beviljat", "gw_beslut", "samverkansoverenskommelse",
      [T("gw_beslut"), (bgx, MAIN), L("samverkansoverenskommelse")],
      name="Beviljat eller delvis beviljat", cond='beslut in ("beviljat", "delvis_beviljat")',
-     label=lbl(bgx - 96, NS - 110, 90, 28))
+     label=lbl(bgx + 8, NS - 74, 96, 28))
 flow("f_avslag", "gw_beslut", "meddela_beslut", straight("gw_beslut", "meddela_beslut"),
      name="Avslag", cond='beslut == "avslag"', label=lbl(bgx + 28, NS - 22, 40))
 flow("f_meddela_slut", "meddela_beslut", "slut_avslag", straight("meddela_beslut", "slut_avslag"))
@@ -380,7 +381,7 @@ LABELS["paminnelse_forsta_mote"] = (COL_X["forsta_mote"] - 94, MAIN + 62, 84, 28
 right_of("paminnelse_forsta_mote_skickad", 70)
 below("gw_boende_nadda", 90, 14, dy=8)
 LABELS["gw_boende_nadda"] = (COL_X["gw_boende"] - 45, MAIN + 30, 90, 14)
-LABELS["gw_rekommendation"] = (COL_X["gw_rek"] - 98, MAIN + 30, 90, 14)
+LABELS["gw_rekommendation"] = (COL_X["gw_rek"] - 104, MAIN + 46, 98, 14)
 below("slut_avstyrkt", 60, 14)
 LABELS["paminnelse_komplettering"] = (NODES["paminnelse_komplettering"]["x"] - 66, MAIN + 62, 44, 14)
 LABELS["tidsgrans_komplettering"] = (NODES["tidsgrans_komplettering"]["x"] + 22, MAIN + 62, 44, 14)
