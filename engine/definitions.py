@@ -91,7 +91,7 @@ class Definition:
     process_id: str
     name: str
     sha256: str
-    spec: BpmnProcessSpec
+    spec: BpmnProcessSpec | None
     subprocess_specs: dict[str, Any]
     elements: dict[str, Element]
     flows: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -209,29 +209,27 @@ class DefinitionReader:
         return cached
 
     def validate(self, xml: bytes) -> Definition:
-        """Parse and check everything; raise :class:`Invalid` listing every problem."""
-        definition = self.load(xml)
+        """Parse and check everything; raise :class:`Invalid` listing every problem.
+
+        Our own checks run before SpiffWorkflow's parser, so people get every problem at once,
+        in Swedish and with element ids, rather than the first exception the parser meets.
+        """
         root = parse_xml(xml)
-        problems = self._check(definition, root)
+        process = _executable_process(root)
+        elements, flows = index_elements(process)
+        outline = Definition(process.get("id"), process.get("name") or "", "", None, {}, elements, flows)
+        problems = self._check(outline, root)
         if problems:
             raise Invalid(
                 f"Processen har {len(problems)} fel.",
                 details=problems,
                 code="invalid_bpmn",
             )
-        return definition
+        return self.load(xml)
 
     def _build(self, xml: bytes, digest: str) -> Definition:
         root = parse_xml(xml)
-        process = root.find("bpmn:process[@isExecutable='true']", NS)
-        if process is None:
-            process = root.find("bpmn:process", NS)
-        if process is None:
-            raise Invalid(
-                "Filen innehåller ingen BPMN-process.",
-                details=[{"element_id": None, "message": "bpmn:process saknas"}],
-                code="invalid_bpmn",
-            )
+        process = _executable_process(root)
         process_id = process.get("id")
         parser = SpiffBpmnParser(validator=VALIDATOR)
         try:
@@ -298,6 +296,19 @@ class DefinitionReader:
             problem(element.id, f"«{element.name}» har inget inkommande flöde.")
         if element.kind not in ("endEvent",) and not element.outgoing:
             problem(element.id, f"«{element.name}» har inget utgående flöde.")
+
+
+def _executable_process(root: Any) -> Any:
+    process = root.find("bpmn:process[@isExecutable='true']", NS)
+    if process is None:
+        process = root.find("bpmn:process", NS)
+    if process is None:
+        raise Invalid(
+            "Filen innehåller ingen BPMN-process.",
+            details=[{"element_id": None, "message": "bpmn:process saknas"}],
+            code="invalid_bpmn",
+        )
+    return process
 
 
 def _timer_problem(element: Element) -> str | None:
