@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engine import schema
 from engine.context import Samverkan, User
 from engine.definitions import sha256_of
-from engine.errors import Forbidden, NotFound
+from engine.errors import DomainError, Forbidden, Invalid, NotFound
 
 DEPLOYERS = ("processagare", "admin")
 
@@ -54,14 +54,36 @@ def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "") -> Depl
     return Deployed(definition.process_id, version, created=True)
 
 
-def list_versions(engine: Samverkan) -> list[dict[str, Any]]:
-    pv = schema.process_versions
+def check(engine: Samverkan, xml: bytes) -> list[dict[str, Any]]:
+    """Every problem deploy would refuse the XML for, as ``{element_id, message}``; stores nothing."""
+    try:
+        engine.reader.validate(xml)
+    except Invalid as err:
+        return list(err.details) or [{"element_id": None, "message": err.message}]
+    except DomainError as err:  # unreadable input (too large): still a problem to show, not a crash
+        return [{"element_id": None, "message": err.message}]
+    return []
+
+
+def active_cases_by_version(engine: Samverkan, process_id: str) -> dict[int, int]:
+    """How many active cases run on each version of a process (read before deploying a new one)."""
+    c = schema.cases
     with engine.db.connect() as conn:
         rows = conn.execute(
-            select(pv.c.process_id, pv.c.version, pv.c.name, pv.c.deployed_at, pv.c.deployed_by, pv.c.comment).order_by(
-                pv.c.process_id, pv.c.version
-            )
-        ).mappings()
+            select(c.c.process_version, func.count())
+            .where(c.c.process_id == process_id, c.c.status == "active")
+            .group_by(c.c.process_version)
+        )
+        return {int(version): int(n) for version, n in rows}
+
+
+def list_versions(engine: Samverkan, process_id: str | None = None) -> list[dict[str, Any]]:
+    pv = schema.process_versions
+    query = select(pv.c.process_id, pv.c.version, pv.c.name, pv.c.deployed_at, pv.c.deployed_by, pv.c.comment)
+    if process_id is not None:
+        query = query.where(pv.c.process_id == process_id)
+    with engine.db.connect() as conn:
+        rows = conn.execute(query.order_by(pv.c.process_id, pv.c.version)).mappings()
         return [
             {
                 "process_id": r["process_id"],

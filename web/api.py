@@ -87,6 +87,16 @@ def deploy_process() -> tuple[Response, int]:
     return jsonify(body), 201 if deployed.created else 200
 
 
+@bp.post("/processes/validate")
+@_requires(*processes.DEPLOYERS)
+def validate_process() -> Response:
+    upload = request.files.get("file")
+    xml = upload.read() if upload is not None else request.get_data()
+    if not xml:
+        raise BadRequest("Skicka BPMN-XML i kroppen eller som fältet file.", code="empty")
+    return jsonify({"problems": processes.check(_engine(), xml)})
+
+
 @bp.get("/processes/<process_id>/bpmn")
 def process_xml(process_id: str) -> Response:
     version = request.args.get("version", type=int)

@@ -125,6 +125,16 @@ OPENAPI: dict[str, Any] = {
                 },
             },
         },
+        "/processes/validate": {
+            "post": {
+                "summary": "Validera BPMN-XML utan att driftsätta (processägare, administratör)",
+                "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": _json({"type": "object"}, "problems = [{element_id, message}], tom om giltig"),
+                    **_ERRORS,
+                },
+            },
+        },
         "/processes/{process_id}/bpmn": {
             "get": _op(
                 "BPMN-XML för en version (senaste som standard)",
