@@ -1,4 +1,4 @@
-"""Samverkan's web app: the JSON API and (later) the pages for people."""
+"""Samverkan's web app: the JSON API and the pages for people."""
 
 from __future__ import annotations
 
@@ -24,10 +24,14 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.config.update(config or {})
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, errors
+    from web import api, auth, errors, filters, inbox
 
     errors.register(app)
+    auth.register(app)
+    filters.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
     return app
 
 

@@ -1,0 +1,206 @@
+"""Logging in and out, the session user, CSRF tokens and the ``login_required`` decorator.
+
+Failed logins are rate limited in process (a dict per username + IP): 5 failures in
+5 minutes lock that pair for the rest of the window. With several workers each counts on
+its own, so the real limit is 5 x workers; good enough against guessing, not a quota.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from engine import accounts, queries
+from engine.context import Samverkan, User
+from engine.roles import ROLES
+
+bp = Blueprint("auth", __name__)
+
+MAX_FAILURES = 5
+WINDOW_SECONDS = 300
+
+
+class LoginLimiter:
+    """Failed login attempts per key within a sliding window, held in this process."""
+
+    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS) -> None:
+        self.max_failures = max_failures
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        recent = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def blocked(self, key: str) -> bool:
+        with self._lock:
+            return len(self._recent(key, time.monotonic())) >= self.max_failures
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._failures[key] = [*self._recent(key, now), now]
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def engine() -> Samverkan:
+    samverkan: Samverkan = current_app.extensions["samverkan"]
+    return samverkan
+
+
+def current_user() -> User | None:
+    user: User | None = g.get("user")
+    return user
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
+def login_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Pages: redirect to /login when logged out; 403 when none of ``roles`` (if given) is held."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if roles and not user.has(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def _load_user() -> None:
+    username = session.get("username")
+    g.user = accounts.get_user(engine(), username) if isinstance(username, str) else None
+    if username and g.user is None:
+        session.clear()
+
+
+def _check_csrf() -> None:
+    if request.method != "POST" or request.path.startswith("/api/"):
+        return
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf")
+    if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+        abort(400, description="Formuläret har gått ut. Ladda om sidan och försök igen.")
+
+
+def _inbox_count() -> int | None:
+    user = current_user()
+    if user is None:
+        return None
+    return len(queries.list_tasks(engine(), user))
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("inbox.index") if "inbox.index" in current_app.view_functions else "/"
+
+
+def register(app: Flask) -> None:
+    """Session user, CSRF check and template helpers for every non-API request."""
+    app.extensions["login_limiter"] = LoginLimiter()
+
+    @app.before_request
+    def _before() -> None:
+        if request.path.startswith("/api/") or request.path.startswith("/static/"):
+            return
+        _load_user()
+        _check_csrf()
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        return {
+            "csrf_token": csrf_token,
+            "current_user": current_user(),
+            "inbox_count": _inbox_count,
+            "role_names": ROLES,
+        }
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(_safe_next(request.args.get("next")))
+        return render_template("login.html", username="", error=None, next=request.args.get("next", ""))
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    next_url = request.form.get("next", "")
+    limiter: LoginLimiter = current_app.extensions["login_limiter"]
+    key = f"{username.casefold()}|{request.remote_addr}"
+    error = None
+    if limiter.blocked(key):
+        error = "För många misslyckade inloggningar. Vänta fem minuter och försök igen."
+    elif not username or not password:
+        error = "Fyll i både användarnamn och lösenord."
+    else:
+        user = accounts.authenticate(engine(), username, password)
+        if user is None:
+            limiter.fail(key)
+            error = "Fel användarnamn eller lösenord."
+        else:
+            limiter.reset(key)
+            session.clear()
+            session["username"] = user.username
+            session.permanent = False
+            csrf_token()
+            return redirect(_safe_next(next_url))
+    status = 429 if limiter.blocked(key) else 401
+    return render_template("login.html", username=username, error=error, next=next_url), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    session.clear()
+    flash("Du är utloggad.", "info")
+    return redirect(url_for("auth.login"))
