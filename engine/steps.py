@@ -102,7 +102,7 @@ def _phase(definition: Definition, active: list[str], end_event: str | None) -> 
 def fired_timer_events(engine: Samverkan, step: Step) -> list[Event]:
     """History for timers that fired during this step (not those cancelled with their task)."""
     found: list[Event] = []
-    for timer in step.timers_before:
+    for timer in sorted(step.timers_before, key=lambda t: t.due_at):
         state = engine.runtime.task_state(step.workflow, timer.id)
         if state not in ("COMPLETED", "READY"):
             continue
@@ -144,7 +144,8 @@ def _sync_tasks(
         element = step.definition.element(task.element_id)
         due_at = due.get(task.element_id)
         if task.id in existing:
-            if existing[task.id].due_at != due_at:
+            # A fired reminder leaves no waiting timer, but the task stays due (and overdue) then.
+            if due_at is not None and existing[task.id].due_at != due_at:
                 conn.execute(t.update().where(t.c.id == task.id).values(due_at=due_at))
             continue
         new_rows.append(
