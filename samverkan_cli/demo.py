@@ -108,6 +108,8 @@ def _drive(engine: Samverkan, clock: FixedClock, case_id: int, steps: list[Step]
         case = queries.get_case(engine, case_id)
         task = next(t for t in case["open_tasks"] if t["element_id"] == step.element)
         data = sample_data(step.element, engine.forms.schema(step.element), **step.data)
+        if step.element == "registrera_initiativ":
+            data["omrade"] = case["data"].get("omrade", data.get("omrade"))
         cases.complete_task(engine, users[task["role"]], task["id"], data)
 
 
@@ -163,8 +165,6 @@ def _create_demo_cases(engine: Samverkan) -> None:
         case_id = cases.start_case(
             demo, kontaktperson, "samverkansstod", f"{title} (demo)", start, data={"omrade": area}, is_demo=True
         )
-        if steps[0].element == "registrera_initiativ":
-            steps = [Step("registrera_initiativ", data={"omrade": area, **steps[0].data}), *steps[1:]]
         _drive(demo, clock, case_id, steps)
         clock.set(real_now)
         cases.fire_due_timers(demo, case_id)

@@ -6,7 +6,7 @@ from collections import Counter
 
 from engine import queries, reference
 from engine.context import Samverkan
-from engine.db import create_schema, make_engine
+from engine.db import make_engine
 from samverkan_cli.demo import run_demo
 from samverkan_cli.main import init
 
