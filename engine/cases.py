@@ -6,6 +6,8 @@ before the transaction commits, so the database stays as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -203,14 +205,47 @@ def _reference_errors(engine: Samverkan, conn: Connection, form: str, data: dict
     return problems
 
 
-def fire_due_timers(engine: Samverkan, case_id: int) -> int:
-    """Fire every timer of one case that is due by the engine clock; returns how many fired."""
+def fire_due_timers(
+    engine: Samverkan,
+    case_id: int,
+    *,
+    keep_incidents: bool = True,
+    after: Callable[[Connection], None] | None = None,
+) -> int:
+    """Fire every timer of one case that is due by the engine clock, in due order; returns how many fired.
+
+    Overdue timers fire one due moment at a time, so a reminder due before an interrupting
+    deadline fires before the deadline cancels it, and timers reached on the way count from
+    when they were due. With ``keep_incidents=False`` a failing script raises
+    :class:`StepError` and nothing is saved, for the worker to retry. ``after`` runs inside
+    the same transaction (the worker's timer bookkeeping commits with the step).
+    """
+    moment = timedelta(microseconds=1)  # SpiffWorkflow fires a timer strictly after its instant
     with engine.db.begin() as conn:
         step = _load(engine, conn, case_id)
-        _run(engine, step)
-        fired = sum(1 for e in steps.fired_timer_events(engine, step) if e.action == "timer")
+        now, fired = engine.now(), 0
+        for _ in range(1000):
+            waiting = engine.runtime.waiting_timers(step.workflow)
+            due = [timer.due_at for timer in waiting if timer.due_at <= now]
+            if not due:
+                break
+            step.timers_before = waiting
+            try:
+                engine.runtime.run(step.workflow, at=min(due) + moment)
+            except StepError as err:
+                if not keep_incidents:
+                    raise
+                step.error = err
+            events = steps.fired_timer_events(engine, step)
+            fired += sum(1 for e in events if e.action == "timer")
+            step.events.extend(events)
+            if step.error is not None:
+                break
+        step.timers_before = []
         if fired or step.error is not None:
             steps.save(engine, conn, step, "system")
+        if after is not None:
+            after(conn)
     return fired
 
 

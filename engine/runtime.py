@@ -26,7 +26,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock as clock_module
-from engine.clock import Clock
+from engine.clock import Clock, FixedClock
 from engine.definitions import Definition
 from engine.durations import next_working_moment
 from engine.sandbox import Sandbox
@@ -139,9 +139,13 @@ class Runtime:
                     child.cancel()
         return workflow
 
-    def run(self, workflow: BpmnWorkflow) -> None:
-        """Run engine steps and fire due timers until the workflow waits; errors raise StepError."""
-        with clock_module.using(self.clock):
+    def run(self, workflow: BpmnWorkflow, at: datetime | None = None) -> None:
+        """Run engine steps and fire due timers until the workflow waits; errors raise StepError.
+
+        ``at`` makes SpiffWorkflow's timers see that instant instead of the engine clock, so a
+        catch-up can fire overdue timers one due moment at a time.
+        """
+        with clock_module.using(FixedClock(at) if at is not None else self.clock):
             try:
                 for _ in range(1000):
                     workflow.refresh_timers()

@@ -119,6 +119,8 @@ timers = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UtcDateTime()),
     Column("last_error", Text),
+    Column("claimed_by", String(64)),
+    Column("claimed_at", UtcDateTime()),
     Index("ix_timers_due", "state", "due_at"),
     Index("ix_timers_case", "case_id"),
 )

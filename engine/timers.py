@@ -1,0 +1,256 @@
+"""The timer sweep: claim due timer rows, fire each case's due timers once, retry, report incidents.
+
+Several workers may sweep at once. A worker claims rows by moving them from ``waiting`` to
+``firing`` in one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers take
+different rows; on SQLite the write lock serializes claims). Each case is then fired in its
+own transaction under the case's optimistic lock; the step removes the fired timers' rows in
+that same transaction, so a timer that has fired can never fire again. Rows claimed by a
+worker that died are waiting again after :data:`CLAIM_TIMEOUT`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from engine import cases, schema
+from engine.clock import FixedClock
+from engine.context import Samverkan, User
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.runtime import StepError
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=5)
+MAX_ATTEMPTS = 3
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5))  # wait after the 1st and 2nd failed attempt
+INCIDENT_VIEWERS = ("admin", "chef")
+WAITING, FIRING, INCIDENT = "waiting", "firing", "incident"
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did; ``fired`` counts timers, the rest count claimed rows or cases."""
+
+    fired: int = 0
+    cases: int = 0
+    claimed: int = 0
+    reclaimed: int = 0
+    retries: int = 0
+    incidents: int = 0
+    conflicts: int = 0
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: str
+    case_id: int
+    due_at: datetime
+
+
+@dataclass
+class _Sweep:
+    engine: Samverkan
+    now: datetime
+    token: str
+    result: SweepResult = field(default_factory=SweepResult)
+    skip: set[str] = field(default_factory=set)
+    conflicted: set[int] = field(default_factory=set)
+
+
+def sweep(
+    engine: Samverkan,
+    now: datetime | None = None,
+    limit: int = 50,
+    worker: str | None = None,
+    claim_timeout: timedelta = CLAIM_TIMEOUT,
+) -> SweepResult:
+    """Fire every timer due by ``now`` (default: the engine clock), oldest first, then return.
+
+    ``now`` moves the engine's clock, which must then be a :class:`FixedClock`: the engine's
+    runtime and history use that clock, so the sweep and what it writes agree on the time.
+    """
+    if now is not None:
+        if not isinstance(engine.clock, FixedClock):
+            raise ValueError("sweep(now=...) needs an engine built with a FixedClock")
+        engine.clock.set(now)
+    run = _Sweep(engine, engine.now(), f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}")
+    run.result.reclaimed = release_stale_claims(engine, run.now, claim_timeout)
+    while claimed := _claim(run, limit):
+        run.result.claimed += len(claimed)
+        for case_id, rows in _by_case(claimed).items():
+            _fire_case(run, case_id, rows)
+    return run.result
+
+
+def release_stale_claims(engine: Samverkan, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> int:
+    """Rows left in ``firing`` by a worker that died are waiting again once the timeout passed."""
+    t = schema.timers
+    with engine.db.begin() as conn:
+        result = conn.execute(
+            t.update()
+            .where(t.c.state == FIRING, t.c.claimed_at < now - timeout)
+            .values(state=WAITING, claimed_by=None, claimed_at=None)
+        )
+    if result.rowcount:
+        log.warning("%d timers claimed by a stopped worker are waiting again", result.rowcount)
+    return int(result.rowcount)
+
+
+def _claim(run: _Sweep, limit: int) -> list[_Claimed]:
+    t = schema.timers
+    due = (
+        select(t.c.id)
+        .where(
+            t.c.state == WAITING,
+            t.c.due_at <= run.now,
+            or_(t.c.next_attempt_at.is_(None), t.c.next_attempt_at <= run.now),
+        )
+        .order_by(t.c.due_at, t.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # rendered on PostgreSQL; SQLite serializes writers anyway
+    )
+    if run.skip:
+        due = due.where(t.c.id.not_in(run.skip))
+    with run.engine.db.begin() as conn:
+        rows = conn.execute(
+            t.update()
+            .where(t.c.id.in_(due.scalar_subquery()), t.c.state == WAITING)
+            .values(state=FIRING, claimed_by=run.token, claimed_at=run.now)
+            .returning(t.c.id, t.c.case_id, t.c.due_at)
+        ).all()
+    return sorted((_Claimed(r.id, r.case_id, r.due_at) for r in rows), key=lambda c: (c.due_at, c.id))
+
+
+def _by_case(claimed: list[_Claimed]) -> dict[int, list[_Claimed]]:
+    """Cases in the order of their oldest claimed timer."""
+    grouped: dict[int, list[_Claimed]] = {}
+    for row in claimed:
+        grouped.setdefault(row.case_id, []).append(row)
+    return grouped
+
+
+def _fire_case(run: _Sweep, case_id: int, rows: list[_Claimed]) -> None:
+    ids = [row.id for row in rows]
+
+    def release_survivors(conn: Connection) -> None:
+        # A claimed row the step did not remove did not fire (moved, or not due after all):
+        # back to waiting, and left alone for the rest of this sweep.
+        run.skip.update(_release(conn, run.token, ids))
+
+    try:
+        fired = cases.fire_due_timers(run.engine, case_id, keep_incidents=False, after=release_survivors)
+    except (Conflict, NotFound) as err:
+        # Someone else stepped the case meanwhile; the lock kept it consistent. Try once more.
+        run.result.conflicts += 1
+        with run.engine.db.begin() as conn:
+            released = _release(conn, run.token, ids)
+        if case_id in run.conflicted or isinstance(err, NotFound):
+            run.skip.update(released)
+        run.conflicted.add(case_id)
+        return
+    except Exception as err:  # noqa: BLE001 - any failure is recorded on the rows and retried, never dropped
+        log.exception("firing the timers of case %s failed", case_id)
+        _record_failure(run, ids, err)
+        return
+    run.result.fired += fired
+    run.result.cases += 1
+
+
+def _release(conn: Connection, token: str, ids: Iterable[str]) -> list[str]:
+    t = schema.timers
+    return list(
+        conn.execute(
+            t.update()
+            .where(t.c.id.in_(list(ids)), t.c.claimed_by == token, t.c.state == FIRING)
+            .values(state=WAITING, claimed_by=None, claimed_at=None)
+            .returning(t.c.id)
+        ).scalars()
+    )
+
+
+def _record_failure(run: _Sweep, ids: list[str], err: Exception) -> None:
+    t = schema.timers
+    if isinstance(err, StepError):
+        message = f"{err.element_id or '-'}: {err.message}"
+    else:
+        message = f"{type(err).__name__}: {err}"
+    with run.engine.db.begin() as conn:
+        rows = conn.execute(
+            select(t.c.id, t.c.attempts).where(t.c.id.in_(ids), t.c.claimed_by == run.token, t.c.state == FIRING)
+        ).all()
+        for row in rows:
+            attempts = row.attempts + 1
+            values: dict[str, Any] = {"attempts": attempts, "last_error": message[:2000]}
+            values.update(claimed_by=None, claimed_at=None)
+            if attempts >= MAX_ATTEMPTS:
+                values.update(state=INCIDENT, next_attempt_at=None)
+                run.result.incidents += 1
+            else:
+                values.update(state=WAITING, next_attempt_at=run.now + BACKOFF[attempts - 1])
+                run.result.retries += 1
+            conn.execute(t.update().where(t.c.id == row.id).values(**values))
+
+
+def list_incidents(engine: Samverkan, user: User) -> list[dict[str, Any]]:
+    """Timers that failed :data:`MAX_ATTEMPTS` times and cases stopped by a failing step."""
+    if not user.has(*INCIDENT_VIEWERS):
+        raise Forbidden("Endast chef och administratör ser incidenter.", code="forbidden")
+    t, c = schema.timers, schema.cases
+    with engine.db.connect() as conn:
+        timer_rows = conn.execute(
+            select(t, c.c.title)
+            .join(c, c.c.id == t.c.case_id)
+            .where(t.c.state == INCIDENT)
+            .order_by(t.c.due_at, t.c.id)
+        ).all()
+        case_rows = conn.execute(
+            select(c.c.id, c.c.title, c.c.incident).where(c.c.incident.is_not(None)).order_by(c.c.id)
+        ).all()
+    found: list[dict[str, Any]] = [
+        {
+            "kind": "timer",
+            "timer_id": r.id,
+            "case_id": r.case_id,
+            "case_title": r.title,
+            "element_id": r.element_id,
+            "due_at": r.due_at.isoformat(),
+            "attempts": r.attempts,
+            "error": r.last_error,
+        }
+        for r in timer_rows
+    ]
+    found.extend(
+        {
+            "kind": "case",
+            "case_id": r.id,
+            "case_title": r.title,
+            "element_id": r.incident.get("element_id"),
+            "at": r.incident.get("at"),
+            "error": r.incident.get("message"),
+        }
+        for r in case_rows
+        if isinstance(r.incident, dict)
+    )
+    return found
+
+
+def retry_timer(engine: Samverkan, user: User, timer_id: str) -> None:
+    """After a timer incident is fixed: the next sweep fires the timer again, from a clean count."""
+    if not user.has("admin"):
+        raise Forbidden("Endast administratörer kan köra om en timer.", code="forbidden")
+    t = schema.timers
+    with engine.db.begin() as conn:
+        result = conn.execute(
+            t.update()
+            .where(t.c.id == timer_id, t.c.state == INCIDENT)
+            .values(state=WAITING, attempts=0, next_attempt_at=None, claimed_by=None, claimed_at=None)
+        )
+        if result.rowcount != 1:
+            raise NotFound(f"Timern {timer_id} har ingen incident.", code="not_found")
