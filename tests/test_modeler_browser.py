@@ -1,0 +1,143 @@
+"""The process owners' modeler in a real browser against the real server (issue #8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from engine import processes
+from engine.clock import FixedClock
+from engine.context import Samverkan
+from engine.forms import FormLibrary
+from tests.browser import SCREENSHOTS, base_url, browser_type_launch_args, log_in  # noqa: F401
+from tests.samverkansstod import Driver
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """Browser tests run on SQLite only; the engine queries they rely on are tested on both."""
+    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+
+
+@pytest.fixture
+def test_forms() -> FormLibrary:
+    return FormLibrary()  # the real forms/: the samverkansstöd model needs them
+
+
+@pytest.fixture
+def drive(engine: Samverkan, clock: FixedClock) -> Driver:
+    return Driver(engine, clock)
+
+
+def open_modeler(page: Page, live_server: str, engine: Samverkan) -> None:
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, engine, "petra", "processagare")
+    page.goto(f"{live_server}/modeler/samverkansstod")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modellera Samverkansstöd")
+    expect(page.get_by_role("status").filter(has_text="är inläst")).to_be_visible()
+
+
+def select_element(page: Page, element_id: str) -> None:
+    """Scroll the element into the canvas and click it, as a person would."""
+    page.evaluate(
+        """(id) => {
+            const m = window.samverkanModeler, canvas = m.get('canvas');
+            canvas.zoom(1);
+            canvas.scrollToElement(m.get('elementRegistry').get(id), { top: 200, left: 300, right: 300, bottom: 200 });
+        }""",
+        element_id,
+    )
+    page.locator(f'.djs-element[data-element-id="{element_id}"]').first.click(force=True)
+
+
+def test_owner_shortens_first_meeting_reminder_and_only_new_cases_get_it(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    old_case = drive.start(title="Före ändringen")
+    drive.complete(old_case, "registrera_initiativ")
+    open_modeler(page, live_server, engine)
+    expect(page.get_by_text("1 pågående ärende (version 1: 1)")).to_be_visible()
+
+    select_element(page, "paminnelse_forsta_mote")
+    panel = page.locator("#properties")
+    expect(panel.locator(".bio-properties-panel-header-label")).to_have_text("14 dagar utan första möte")
+    expect(panel.get_by_text("Samverkan", exact=True)).to_be_visible()
+    panel.get_by_text("Allmänt", exact=True).click()
+    name = panel.get_by_label("Namn", exact=True)
+    name.fill("7 dagar utan första möte")
+    panel.get_by_text("Timer", exact=True).click()
+    value = panel.get_by_label("Värde", exact=True)
+    expect(value).to_have_value('"P14D"')
+    value.fill('"P7D"')
+    value.press("Tab")
+    page.get_by_role("button", name="Validera").click()
+    expect(page.locator("#modeler-status")).to_contain_text("Inga fel")
+    page.screenshot(path=str(SCREENSHOTS / "modeler-timer.png"))
+    page.get_by_label("Kommentar till versionen").fill("Påminnelse om första möte efter 7 dagar")
+    page.get_by_role("button", name="Driftsätt").click()
+    expect(page.locator("#modeler-status")).to_have_text("Version 2 är driftsatt.")
+    expect(page.locator("#versions")).to_contain_text("Påminnelse om första möte efter 7 dagar")
+    expect(page.get_by_role("link", name="Ladda ner version 2")).to_be_visible()
+
+    assert [v["version"] for v in processes.list_versions(engine, "samverkansstod")] == [1, 2]
+    assert 'name="phase" value="Initiering"' in processes.get_xml(engine, "samverkansstod", 2)
+    new_case = drive.start(title="Efter ändringen")
+    drive.complete(new_case, "registrera_initiativ")
+    assert drive.case(new_case)["process_version"] == 2 and drive.case(old_case)["process_version"] == 1
+
+    drive.advance(8)
+    assert ("reminder", "forsta_mote") in drive.history(new_case)
+    assert ("reminder", "forsta_mote") not in drive.history(old_case)
+    drive.advance(7)
+    assert ("reminder", "forsta_mote") in drive.history(old_case)
+
+
+def test_bypassing_early_resident_involvement_is_refused_on_the_element(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    open_modeler(page, live_server, engine)
+    # Reconnect the flow into tidig_boendeinvolvering so that it skips straight past it.
+    page.evaluate(
+        """() => {
+            const m = window.samverkanModeler, registry = m.get('elementRegistry');
+            const flow = registry.get('f_mote_tidig'), target = registry.get('rensa_aterkoppling');
+            m.get('modeling').reconnectEnd(flow, target, { x: target.x, y: target.y + target.height / 2 });
+        }"""
+    )
+    page.get_by_role("button", name="Validera").click()
+    message = "Tidig boendeinvolvering måste ligga på varje väg från start till bedömning"
+    expect(page.locator("#modeler-status")).to_contain_text("fel som hindrar driftsättning")
+    overlay = page.locator('.djs-overlays[data-container-id="tidig_boendeinvolvering"] .problem-overlay')
+    expect(overlay).to_contain_text(message)
+    problem = page.get_by_role("button", name=f"tidig_boendeinvolvering: {message}", exact=False)
+    problem.click()
+    expect(page.locator("#properties .bio-properties-panel-header-label")).to_have_text("Tidig boendeinvolvering")
+    page.screenshot(path=str(SCREENSHOTS / "modeler-ks-rule.png"))
+    page.get_by_role("button", name="Driftsätt").click()
+    expect(page.locator("#modeler-status")).to_contain_text("fel som hindrar driftsättning")
+    assert [v["version"] for v in processes.list_versions(engine, "samverkansstod")] == [1]
+
+
+def test_upload_file_from_another_modeler_and_preview_form(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    open_modeler(page, live_server, engine)
+    select_element(page, "bedomning")
+    expect(page.locator("#form-preview")).to_contain_text("forms/bedomning.json")
+    made_elsewhere = Path(__file__).resolve().parent / "modeler" / "camunda_modeler.bpmn"
+    page.locator("#upload").set_input_files(str(made_elsewhere))
+    expect(page.locator("#modeler-status")).to_contain_text("camunda_modeler.bpmn är inläst")
+    expect(page.locator('.djs-element[data-element-id="granska"]')).to_have_count(1)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner .bpmn").click()
+    assert b'id="enkel_granskning"' in Path(download.value.path()).read_bytes()
+    page.locator("#upload").set_input_files(str(Path(__file__).resolve().parent / "bpmn" / "two_lanes.bpmn"))
+    expect(page.locator("#modeler-status")).to_contain_text("saknar diagram")
+
+
+def test_modeler_is_for_process_owners_only(page: Page, live_server: str, engine: Samverkan, drive: Driver) -> None:
+    log_in(page, live_server, engine, "cecilia", "chef")
+    response = page.goto(f"{live_server}/modeler/samverkansstod")
+    assert response is not None and response.status == 403
