@@ -17,7 +17,8 @@ const bpmnlintConfig = {
   setup(build) {
     build.onResolve({ filter: /^bpmnlint-config:/ }, (args) => ({ path: args.path.split(":")[1], namespace: "bpmnlint-config" }));
     build.onLoad({ filter: /.*/, namespace: "bpmnlint-config" }, (args) => {
-      const { rules } = require(`bpmnlint/config/${args.path}`);
+      // Our processes have one blank start event per way a case begins (aktörs-/stadsinitiativ).
+      const rules = { ...require(`bpmnlint/config/${args.path}`).rules, "single-blank-start-event": "off" };
       const names = Object.keys(rules);
       const imports = names.map((n, i) => `import rule${i} from "bpmnlint/rules/${n}";`).join("\n");
       const cache = names.map((n, i) => `  "bpmnlint/${n}": rule${i},`).join("\n");

@@ -101,7 +101,7 @@ async function lintIssues() {
   const found = [];
   for (const [id, reports] of Object.entries(issues || {})) {
     for (const report of reports) {
-      if (report.category === "error") found.push({ element_id: id, message: `${report.message} (${report.rule})` });
+      if (report.category === "error") found.push({ element_id: id, message: report.rule ? `${report.message} (${report.rule})` : report.message });
     }
   }
   return found;
