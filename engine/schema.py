@@ -185,3 +185,12 @@ areas = Table(
     Column("is_example", Boolean, nullable=False, default=True),
     Column("active", Boolean, nullable=False, default=True),
 )
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("task_id", String(36), primary_key=True),
+    Column("username", String(200), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("saved_at", UtcDateTime(), nullable=False),
+)

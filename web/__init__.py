@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.config.update(config or {})
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, auth, errors, filters, inbox, modeler
+    from web import api, auth, cases, errors, filters, inbox, modeler, tasks
 
     errors.register(app)
     auth.register(app)
@@ -32,6 +32,8 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(modeler.bp)
     return app
 

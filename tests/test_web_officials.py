@@ -1,0 +1,240 @@
+"""Officials' web through a real browser: the Done-when walk from new case to nämndbeslut.
+
+Runs Debian's Chromium over real HTTP against the real forms/ and bpmn/samverkansstod.bpmn,
+checks every page with axe-core and writes screenshots to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from engine import accounts, processes, reference
+from engine.clock import FixedClock
+from engine.context import SYSTEM, Samverkan
+from engine.db import create_schema, make_engine
+from engine.forms import FormLibrary
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "lösenord-123"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """System Chromium (never `playwright install`)."""
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": args}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """Replaces pytest-base-url's fixture, which warns (an error here) under pytest 9."""
+    return None
+
+
+@pytest.fixture
+def real_server(database_url: str, clock: FixedClock) -> Iterator[tuple[str, Samverkan]]:
+    """The app on the real forms with samverkansstod.bpmn deployed, served over HTTP."""
+    from web import create_app
+
+    samverkan = Samverkan(db=make_engine(database_url), clock=clock, forms=FormLibrary())
+    create_schema(samverkan.db)
+    reference.load_example_areas(samverkan)
+    processes.deploy(samverkan, SYSTEM, (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes())
+    app = create_app({"TESTING": True}, engine=samverkan)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", samverkan
+    server.shutdown()
+    thread.join()
+    samverkan.db.dispose()
+
+
+def log_in(page: Page, url: str, engine: Samverkan, username: str, role: str) -> None:
+    if accounts.get_user(engine, username) is None:
+        accounts.add_user(engine, username, [role], PASSWORD, display_name=username.title())
+    page.goto(f"{url}/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
+
+
+def check_page(page: Page, name: str) -> None:
+    """No axe-core violations, and a full-page screenshot for docs/screenshots/."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document)")
+    problems = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == [], f"{name}: {problems}"
+    assert page.locator("h1").count() == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def complete(page: Page) -> None:
+    page.get_by_role("button", name="Slutför").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
+
+
+def open_task(page: Page, name: str) -> None:
+    page.get_by_role("link", name=name).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(name))
+
+
+def _register_initiative(page: Page) -> None:
+    """registrera_initiativ: a row added without JavaScript, other cases in the area, an error fixed."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrera initiativ")
+    page.get_by_label("Namn").first.fill("Fastighetsägare Syd AB")
+    page.get_by_role("button", name="Lägg till rad").click()
+    expect(page.get_by_label("Namn")).to_have_count(2)
+    expect(page.get_by_label("Namn").first).to_have_value("Fastighetsägare Syd AB")
+    page.get_by_label("Typ av aktör").first.select_option(label="Fastighetsägare")
+    page.get_by_label("Namn").nth(1).fill("Sofielunds hyresgästförening")
+    page.get_by_label("Typ av aktör").nth(1).select_option(label="Förening")
+    page.get_by_label("Område").select_option(label="Sofielund")
+    page.get_by_label("Plats").fill("Norra Grängesbergsgatan")
+    page.get_by_role("button", name="Visa andra ärenden i området").click()
+    expect(page.get_by_role("heading", name=re.compile("Andra pågående ärenden"))).to_be_visible()
+    page.get_by_role("button", name="Slutför").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Idé")
+    expect(page.get_by_label("Plats")).to_have_value("Norra Grängesbergsgatan")
+    check_page(page, "04-registrera-initiativ-fel")
+    page.get_by_role("link", name=re.compile("Idé")).click()
+    page.get_by_label("Idé").fill("Gemensam upprustning av gatan med boende och fastighetsägare.")
+    complete(page)
+    expect(page.get_by_role("status")).to_contain_text("är slutförd")
+    check_page(page, "05-att-gora")
+
+
+def _meeting_and_residents(page: Page) -> None:
+    """forsta_mote, then tidig_boendeinvolvering with 0 residents comes back with the reason."""
+    open_task(page, "Första möte")
+    page.get_by_label("Datum för mötet").fill("2027-03-05")
+    page.get_by_label("Namn").first.fill("Karin Persson")
+    page.get_by_label("Processen och kriterierna har förklarats").check()
+    check_page(page, "06-forsta-mote")
+    complete(page)
+
+    # tidig_boendeinvolvering with 0 residents comes back with the reason shown.
+    open_task(page, "Tidig boendeinvolvering")
+    page.get_by_label("Antal boende som nåtts").fill("0")
+    complete(page)
+    open_task(page, "Tidig boendeinvolvering")
+    expect(page.get_by_role("heading", name="Återkoppling")).to_be_visible()
+    expect(page.get_by_text("Inga boende har nåtts ännu")).to_be_visible()
+    check_page(page, "07-tidig-boendeinvolvering-aterkoppling")
+    page.get_by_label("Trygghetsvandring").check()
+    page.get_by_label("Datum för involveringen").fill("2027-03-10")
+    page.get_by_label("Antal boende som nåtts").fill("14")
+    page.get_by_label("Boendes behov och förslag").fill("Bättre belysning och fler sittplatser.")
+    page.get_by_label("Boendes fortsatta medverkan").fill("Två boende ingår i styrgruppen.")
+    complete(page)
+
+
+def _application_and_assessment(page: Page) -> None:
+    """registrera_ansokan with a draft and an inline error fixed, then bedomning."""
+    open_task(page, "Registrera ansökan")
+    page.get_by_label("Syfte och mål").fill("Tryggare gata.")
+    page.get_by_label("Förväntade resultat").fill("Fler rör sig på gatan kvällstid.")
+    page.get_by_label("Mervärde").fill("Gemensam belysning som ingen kan ordna ensam.")
+    page.get_by_label("Ansvarig aktör").fill("Fastighetsägare Syd AB")
+    page.get_by_label("Aktivitet eller åtagande").fill("Belysning på fasader")
+    page.get_by_label("Belopp (kr)").first.fill("120 000")
+    page.get_by_role("group", name="Sökt stöd från staden").get_by_label("Belopp (kr)").fill("tolv")
+    page.get_by_label("Planerad start").fill("2027-05-01")
+    page.get_by_label("Planerat slut").fill("2028-04-30")
+    page.get_by_label("Långsiktig plan").fill("Gatan förvaltas gemensamt i fem år.")
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_role("status")).to_contain_text("Utkastet är sparat")
+    expect(page.get_by_label("Syfte och mål")).to_have_value("Tryggare gata.")
+    page.get_by_role("button", name="Slutför").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ange ett heltal")
+    check_page(page, "08-registrera-ansokan-fel")
+    page.get_by_role("group", name="Sökt stöd från staden").get_by_label("Belopp (kr)").fill("80000")
+    complete(page)
+
+    open_task(page, "Bedöma ansökan")
+    for criterion in ("K1", "K2", "K3", "K4", "K5"):
+        group = page.get_by_role("group", name=re.compile(criterion))
+        group.get_by_label("Uppfyllt", exact=True).check()
+        group.get_by_label("Motivering").fill(f"{criterion} är uppfyllt enligt ansökan.")
+    page.get_by_label("Tillstyrk").check()
+    check_page(page, "09-bedomning")
+    complete(page)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_kontaktperson_to_namndbeslut(page: Page, real_server: tuple[str, Samverkan]) -> None:
+    url, samverkan = real_server
+    page.goto(f"{url}/")
+    expect(page).to_have_url(re.compile("/login"))
+    check_page(page, "01-logga-in")
+    log_in(page, url, samverkan, "karin", "kontaktperson")
+    check_page(page, "02-att-gora-tom")
+
+    page.get_by_role("link", name="Nytt ärende").click()
+    page.get_by_role("button", name="Starta ärendet").click()
+    expect(page.get_by_role("alert")).to_contain_text("Välj hur initiativet kom till")
+    check_page(page, "03-nytt-arende-fel")
+    page.get_by_label("Aktörer kontaktar staden").check()
+    page.get_by_label("Titel").fill("Trygghetsvandring Sofielund")
+    page.get_by_role("button", name="Starta ärendet").click()
+
+    _register_initiative(page)
+    _meeting_and_residents(page)
+    _application_and_assessment(page)
+
+    # The nämndsekreterare records the board's decision.
+    page.get_by_role("button", name="Logga ut").click()
+    log_in(page, url, samverkan, "nils", "namndsekreterare")
+    expect(page.get_by_role("link", name="Registrera nämndbeslut")).to_be_visible()
+    check_page(page, "10-att-gora-namndsekreterare")
+    page.get_by_role("button", name=re.compile("Ta uppgiften")).first.click()
+    expect(page.get_by_role("button", name=re.compile("Släpp"))).to_be_visible()
+    open_task(page, "Registrera nämndbeslut")
+    page.get_by_label("Sammanträdesdatum").fill("2027-04-20")
+    page.get_by_label("Diarienummer").fill("TN-2027-0042")
+    page.get_by_label("Beviljat", exact=True).check()
+    page.get_by_label("Beviljat belopp (kr)").fill("80000")
+    page.get_by_label("Stödperiodens start").fill("2027-05-01")
+    page.get_by_label("Stödperiodens slut").fill("2028-04-30")
+    check_page(page, "11-namndbeslut")
+    complete(page)
+
+    # Back to the kontaktperson: the case page with history and position in words.
+    page.get_by_role("button", name="Logga ut").click()
+    log_in(page, url, samverkan, "karin", "kontaktperson")
+    page.goto(f"{url}/cases/1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trygghetsvandring Sofielund")
+    expect(page.get_by_text(re.compile(r"Väntar på: .+, (Kontaktperson|Nämndsekreterare)"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Historik")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="K5 Boende involverade från början")).to_be_visible()
+    expect(page.get_by_role("definition").get_by_text("Beviljat", exact=True)).to_be_visible()
+    check_page(page, "12-arende")
+
+
+def test_pages_need_login_and_role(page: Page, live_server: str, engine: Samverkan) -> None:
+    for path in ("/", "/cases/new", "/tasks/x", "/cases/1"):
+        page.goto(f"{live_server}{path}")
+        expect(page).to_have_url(re.compile(r"/login\?next="))
+    log_in(page, live_server, engine, "nils", "namndsekreterare")
+    response = page.goto(f"{live_server}/cases/new")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du har inte behörighet")

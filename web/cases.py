@@ -1,0 +1,98 @@
+"""Starting a case and the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from engine import casefile, cases, queries, reference
+from engine.errors import Invalid
+from engine.roles import ROLES
+from web import display
+from web.auth import engine, login_required, require_user
+from web.forms import error_map
+
+bp = Blueprint("cases", __name__)
+
+PROCESS_ID = "samverkansstod"
+STARTS = {
+    "start_aktorsinitiativ": "Aktörer kontaktar staden",
+    "start_stadsinitiativ": "Staden initierar samverkan",
+}
+STATUS_LABELS = {"active": "Pågår", "ended": "Avslutat", "completed": "Avslutat", "incident": "Fel i ärendet"}
+HISTORY_LABELS = {
+    "started": "Ärendet startades",
+    "completed": "Slutförde",
+    "claimed": "Tog uppgiften",
+    "unclaimed": "Släppte uppgiften",
+    "timer": "Tidsfrist löpte ut",
+    "reminder": "Påminnelse skickad",
+    "escalated": "Eskalerat till chef",
+    "ended": "Ärendet avslutades",
+    "incident": "Fel uppstod",
+    "retried": "Kördes om efter fel",
+}
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required("kontaktperson", "admin")
+def new() -> Response | tuple[str, int]:
+    values = {"start_event": request.form.get("start_event", ""), "title": request.form.get("title", "").strip()}
+    if request.method == "GET":
+        return render_template("case_new.html", values=values, errors={}, starts=STARTS), 200
+    errors = {}
+    if values["start_event"] not in STARTS:
+        errors["start_event"] = "Välj hur initiativet kom till."
+    if not values["title"]:
+        errors["title"] = "Ge ärendet en titel."
+    if not errors:
+        try:
+            case_id = cases.start_case(
+                engine(), require_user(), PROCESS_ID, values["title"], start_event=values["start_event"]
+            )
+        except Invalid as err:
+            errors = error_map(err.details or [{"field": "", "message": err.message}])
+        else:
+            return _first_task(case_id)
+    return render_template("case_new.html", values=values, errors=errors, starts=STARTS), 422
+
+
+def _first_task(case_id: int) -> Response:
+    user = require_user()
+    case = queries.get_case(engine(), case_id)
+    mine = [t for t in case["open_tasks"] if t["role"] in user.roles]
+    flash(f"Ärendet ”{case['title']}” är startat.", "info")
+    if mine:
+        return redirect(url_for("tasks.show", task_id=mine[0]["id"]))
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required()
+def show(case_id: int) -> str:
+    samverkan = engine()
+    case = casefile.case_file(samverkan, case_id)
+    areas = {a["id"]: a["name"] for a in reference.list_areas(samverkan)}
+    steps: list[dict[str, Any]] = []
+    assessment: list[dict[str, str]] = []
+    for step in case["steps"]:
+        skip: tuple[str, ...] = ()
+        if any(key in step["form"].get("properties", {}) for key in display.CRITERIA):
+            assessment = display.criteria(step["form"], case["data"])
+            skip = display.CRITERIA
+        entries = display.describe(step["form"], case["data"], areas, skip)
+        if entries:
+            steps.append({"title": step["form"].get("title") or step["name"], "entries": entries})
+    return render_template(
+        "case.html",
+        case=case,
+        area_name=areas.get(case["area"] or "", case["area"] or ""),
+        steps=steps,
+        assessment=assessment,
+        now=samverkan.now(),
+        roles=ROLES,
+        status_labels=STATUS_LABELS,
+        history_labels=HISTORY_LABELS,
+    )

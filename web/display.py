@@ -1,0 +1,91 @@
+"""Case data as people read it: form titles as labels, enum titles, Ja/Nej, dates, kronor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from web.filters import date_sv
+from web.forms import widget_of
+
+CRITERIA = ("k1", "k2", "k3", "k4", "k5")
+
+
+@dataclass
+class Entry:
+    label: str
+    text: str = ""
+    children: list[Entry] = field(default_factory=list)
+    rows: list[list[Entry]] = field(default_factory=list)
+
+
+def kronor(value: int) -> str:
+    return f"{value:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def _scalar(spec: dict[str, Any], value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and spec.get("x-widget") == "sek":
+        return kronor(value)
+    if spec.get("format") == "date" and isinstance(value, str):
+        try:
+            return date_sv(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    return str(value)
+
+
+def _text(spec: dict[str, Any], value: Any, areas: dict[str, str]) -> str:
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if spec.get("x-reference") == "areas":
+        return areas.get(str(value), str(value))
+    source = spec.get("items", spec) if isinstance(value, list) else spec
+    titles = dict(zip(source.get("enum", []), source.get("x-enum-titles", []), strict=False))
+    if isinstance(value, list):
+        return ", ".join(str(titles.get(v, v)) for v in value)
+    if isinstance(value, str) and value in titles:
+        return str(titles[value])
+    return _scalar(spec, value)
+
+
+def describe(
+    schema: dict[str, Any], data: dict[str, Any], areas: dict[str, str], skip: tuple[str, ...] = ()
+) -> list[Entry]:
+    """One entry per property of ``schema`` that has a value in ``data``, in form order."""
+    entries = []
+    for key, spec in schema.get("properties", {}).items():
+        value = data.get(key)
+        if key in skip or value is None or value in ("", []):
+            continue
+        entry = Entry(str(spec.get("title", key)))
+        widget = widget_of(spec)
+        if widget == "group" and isinstance(value, dict):
+            entry.children = describe(spec, value, areas)
+        elif widget == "list" and isinstance(value, list):
+            entry.rows = [describe(spec.get("items", {}), row, areas) for row in value if isinstance(row, dict)]
+        else:
+            entry.text = _text(spec, value, areas)
+        entries.append(entry)
+    return entries
+
+
+def criteria(schema: dict[str, Any], data: dict[str, Any]) -> list[dict[str, str]]:
+    """The K1–K5 assessment as rows of criterion, verdict and motivation."""
+    rows = []
+    for key in CRITERIA:
+        spec = schema.get("properties", {}).get(key)
+        value = data.get(key)
+        if not spec or not isinstance(value, dict):
+            continue
+        verdict_spec = spec.get("properties", {}).get("bedomning", {})
+        rows.append(
+            {
+                "title": str(spec.get("title", key.upper())),
+                "verdict": _text(verdict_spec, value.get("bedomning", ""), {}),
+                "verdict_value": str(value.get("bedomning", "")),
+                "motivation": str(value.get("motivering", "")),
+            }
+        )
+    return rows

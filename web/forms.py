@@ -1,0 +1,235 @@
+"""Task forms for people: JSON Schema -> fields to render, and posted form values -> typed JSON.
+
+Inputs are named by their path with ``-`` between parts (``aktorer-0-namn``); errors from the
+engine use ``.`` (``aktorer.0.namn``). Lists of objects post ``<name>-rows`` with their row
+count, so rows can be added and removed by submit buttons without JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+WIDGETS = {"text", "textarea", "sek", "date", "radio", "select", "checkbox", "list", "file"}
+
+
+@dataclass
+class Field:
+    """One control (or group of controls) ready for the Jinja macros in ``_form.html``."""
+
+    key: str
+    name: str
+    path: str
+    widget: str
+    title: str
+    description: str = ""
+    help: str = ""
+    required: bool = False
+    value: Any = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    error: str = ""
+    children: list[Field] = field(default_factory=list)
+    rows: list[list[Field]] = field(default_factory=list)
+    min_items: int = 0
+    item_title: str = ""
+    context: str = ""
+
+    @property
+    def summary_title(self) -> str:
+        return f"{self.context}: {self.title}" if self.context else self.title
+
+    @property
+    def anchor(self) -> str:
+        """The id an error summary links to: the control, or a group's first option."""
+        return f"{self.name}-0" if self.widget in ("radio", "checkboxes") else self.name
+
+
+def widget_of(spec: dict[str, Any]) -> str:
+    """Which macro renders a property: from its type first, then its ``x-widget`` hint."""
+    kind = spec.get("type")
+    declared = spec.get("x-widget")
+    if kind == "array":
+        return "checkboxes" if "enum" in spec.get("items", {}) else "list"
+    by_type = {"object": "group", "boolean": "checkbox", "integer": "sek" if declared == "sek" else "integer"}
+    if declared == "file" or kind in by_type:
+        return "file" if declared == "file" else by_type[str(kind)]
+    if spec.get("x-reference") == "areas":
+        return "select"
+    if "enum" in spec:
+        return str(declared) if declared in ("radio", "select") else "radio" if len(spec["enum"]) <= 4 else "select"
+    if spec.get("format") == "date" or declared == "date":
+        return "date"
+    return "textarea" if declared == "textarea" else "text"
+
+
+def _options(spec: dict[str, Any], areas: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    if spec.get("x-reference") == "areas":
+        return [(a["id"], a["name"]) for a in areas]
+    source = spec.get("items", spec) if spec.get("type") == "array" else spec
+    values = [str(v) for v in source.get("enum", [])]
+    titles = source.get("x-enum-titles") or values
+    return list(zip(values, [str(t) for t in titles], strict=False))
+
+
+def build_fields(
+    schema: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    areas: list[dict[str, Any]],
+    prefix: str = "",
+    context: str = "",
+) -> list[Field]:
+    """The fields of an object schema, with ``values`` filled in and ``errors`` by dotted path."""
+    required = set(schema.get("required", [])) | set(schema.get("then", {}).get("required", []))
+    fields = []
+    for key, spec in schema.get("properties", {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        name = path.replace(".", "-")
+        widget = widget_of(spec)
+        value = values.get(key) if isinstance(values, dict) else None
+        item = Field(
+            key=key,
+            name=name,
+            path=path,
+            widget=widget,
+            title=str(spec.get("title", key)),
+            description=str(spec.get("description", "")),
+            help=str(spec.get("x-help", "")) if spec.get("x-help") != spec.get("description") else "",
+            required=key in required,
+            value=value,
+            options=_options(spec, areas),
+            error=errors.get(path, ""),
+            min_items=int(spec.get("minItems", 0)),
+            context=context,
+        )
+        if widget == "group":
+            item.children = build_fields(
+                spec, value if isinstance(value, dict) else {}, errors, areas, path, item.title
+            )
+        elif widget == "list":
+            items_spec = spec.get("items", {})
+            item.item_title = str(items_spec.get("title", "Rad"))
+            rows = value if isinstance(value, list) else [{} for _ in range(item.min_items)]
+            item.rows = [
+                build_fields(
+                    items_spec,
+                    row if isinstance(row, dict) else {},
+                    errors,
+                    areas,
+                    f"{path}.{i}",
+                    f"{item.title}, {item.item_title.lower()} {i + 1}",
+                )
+                for i, row in enumerate(rows)
+            ]
+        if widget == "sek" and isinstance(value, int):
+            item.value = str(value)
+        fields.append(item)
+    return fields
+
+
+def all_fields(fields: list[Field]) -> list[Field]:
+    """Every field, depth first, in display order (for the error summary)."""
+    found: list[Field] = []
+    for item in fields:
+        found.append(item)
+        found.extend(all_fields(item.children))
+        for row in item.rows:
+            found.extend(all_fields(row))
+    return found
+
+
+def parse(
+    schema: dict[str, Any], form: MultiDict[str, str], prefix: str = "", keep_empty: bool = False
+) -> dict[str, Any]:
+    """Typed JSON from posted values: integers, booleans, dates as strings, lists of rows.
+
+    Values that do not parse (``"12a"`` for an integer) are kept as typed so validation
+    complains next to the field and the person sees what they wrote.
+    """
+    data: dict[str, Any] = {}
+    for key, spec in schema.get("properties", {}).items():
+        name = f"{prefix}-{key}" if prefix else key
+        widget = widget_of(spec)
+        value: Any
+        if widget == "group":
+            value = parse(spec, form, name, keep_empty)
+            if not value and not keep_empty:
+                continue
+        elif widget == "list":
+            value = _parse_rows(spec, form, name, keep_empty)
+            if not value and not keep_empty:
+                continue
+        elif widget == "checkboxes":
+            value = [v for v in form.getlist(name) if v]
+            if not value:
+                continue
+        elif widget == "checkbox":
+            value = form.get(name) == "true"
+        else:
+            raw = form.get(name, "").strip()
+            if raw == "":
+                continue
+            value = _integer(raw) if widget in ("integer", "sek") else raw
+        data[key] = value
+    return data
+
+
+def _parse_rows(spec: dict[str, Any], form: MultiDict[str, str], name: str, keep_empty: bool) -> list[Any]:
+    count = _integer(form.get(f"{name}-rows", "0"))
+    count = count if isinstance(count, int) and 0 <= count <= 200 else 0
+    rows = [parse(spec.get("items", {}), form, f"{name}-{i}", keep_empty) for i in range(count)]
+    if keep_empty:
+        return rows
+    kept = [row for row in rows if row]
+    missing = int(spec.get("minItems", 0)) - len(kept)
+    return kept + [{} for _ in range(max(0, min(missing, count - len(kept))))]
+
+
+def _integer(raw: str) -> int | str:
+    plain = re.sub(r"[\s\u00a0]", "", raw).removesuffix("kr")
+    return int(plain) if re.fullmatch(r"-?\d{1,15}", plain) else raw
+
+
+def change_rows(data: dict[str, Any], action: str) -> str | None:
+    """Apply ``add:<path>`` or ``remove:<path>.<index>`` to ``data``; returns the id to focus."""
+    verb, _, target = action.partition(":")
+    if verb == "add":
+        rows = _find_list(data, target)
+        if rows is None:
+            return None
+        rows.append({})
+        return f"{target.replace('.', '-')}-{len(rows) - 1}"
+    if verb == "remove":
+        path, _, index = target.rpartition(".")
+        rows = _find_list(data, path)
+        if rows is None or not index.isdigit() or int(index) >= len(rows):
+            return None
+        del rows[int(index)]
+        return path.replace(".", "-")
+    return None
+
+
+def _find_list(data: dict[str, Any], path: str) -> list[Any] | None:
+    node: Any = data
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            if i == len(parts) - 1 and part not in node:
+                node[part] = []
+            node = node.get(part)
+        else:
+            return None
+    return node if isinstance(node, list) else None
+
+
+def error_map(details: list[dict[str, Any]]) -> dict[str, str]:
+    """``{dotted path: message}``, keeping the first message per field."""
+    found: dict[str, str] = {}
+    for detail in details:
+        found.setdefault(str(detail.get("field", "")), str(detail.get("message", "")))
+    return found
