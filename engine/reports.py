@@ -1,0 +1,241 @@
+"""Managers' read models: counts per phase, element, month and role; the area view.
+
+Plain SQL over the case table and the task and timer indexes; cases are never deserialized.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, select
+
+from engine import schema
+from engine.context import Samverkan
+from engine.definitions import PHASES
+
+c, t, tm, h = schema.cases, schema.tasks, schema.timers, schema.history
+
+
+def _month(conn: Connection, column: Any) -> ColumnElement[str]:
+    """``YYYY-MM`` of a UTC instant, in the database's own dialect."""
+    if conn.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def by_phase(engine: Samverkan) -> dict[str, int]:
+    """Active cases in each of the six phases, zeros included, in process order."""
+    counts = dict.fromkeys(PHASES, 0)
+    with engine.db.connect() as conn:
+        for phase, n in conn.execute(select(c.c.phase, func.count()).where(c.c.status == "active").group_by(c.c.phase)):
+            counts[phase or "Okänd fas"] = int(n)
+    return counts
+
+
+def by_element(engine: Samverkan, process_id: str | None = None) -> dict[str, dict[str, int]]:
+    """Per BPMN element: active cases waiting there (open task or waiting timer) and overdue tasks."""
+    now = engine.now()
+    active = [c.c.status == "active"]
+    if process_id is not None:
+        active.append(c.c.process_id == process_id)
+    found: dict[str, dict[str, int]] = {}
+
+    def add(element_id: str, key: str, n: int) -> None:
+        found.setdefault(element_id, {"waiting": 0, "overdue": 0})[key] += int(n)
+
+    with engine.db.connect() as conn:
+        tasks = (
+            select(t.c.element_id, func.count(func.distinct(t.c.case_id)))
+            .join(c, c.c.id == t.c.case_id)
+            .where(t.c.state == "open", *active)
+            .group_by(t.c.element_id)
+        )
+        for element_id, n in conn.execute(tasks):
+            add(element_id, "waiting", n)
+        overdue = (
+            select(t.c.element_id, func.count())
+            .join(c, c.c.id == t.c.case_id)
+            .where(t.c.state == "open", t.c.due_at < now, *active)
+            .group_by(t.c.element_id)
+        )
+        for element_id, n in conn.execute(overdue):
+            add(element_id, "overdue", n)
+        timers = (
+            select(tm.c.element_id, func.count(func.distinct(tm.c.case_id)))
+            .join(c, c.c.id == tm.c.case_id)
+            .where(tm.c.attached_to.is_(None), tm.c.state == "waiting", *active)
+            .group_by(tm.c.element_id)
+        )
+        for element_id, n in conn.execute(timers):
+            add(element_id, "waiting", n)
+    return found
+
+
+def per_month(engine: Samverkan) -> list[dict[str, Any]]:
+    """Cases started and ended per calendar month (UTC), oldest month first."""
+    rows: dict[str, dict[str, Any]] = {}
+    with engine.db.connect() as conn:
+        started_month = _month(conn, c.c.created_at).label("month")
+        for month, n in conn.execute(select(started_month, func.count()).group_by(started_month)):
+            rows.setdefault(month, {"month": month, "started": 0, "ended": 0})["started"] = int(n)
+        ended_month = _month(conn, h.c.at).label("month")
+        ended = select(ended_month, func.count(func.distinct(h.c.case_id))).where(h.c.action == "ended")
+        for month, n in conn.execute(ended.group_by(ended_month)):
+            rows.setdefault(month, {"month": month, "started": 0, "ended": 0})["ended"] = int(n)
+    return [rows[m] for m in sorted(rows)]
+
+
+def overdue_by_role(engine: Samverkan) -> dict[str, int]:
+    """Open tasks past their deadline in active cases, per role."""
+    with engine.db.connect() as conn:
+        query = (
+            select(t.c.role, func.count())
+            .join(c, c.c.id == t.c.case_id)
+            .where(t.c.state == "open", c.c.status == "active", t.c.due_at < engine.now())
+            .group_by(t.c.role)
+            .order_by(t.c.role)
+        )
+        return {role: int(n) for role, n in conn.execute(query)}
+
+
+def cases_at(engine: Samverkan, element_id: str, overdue: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+    """Active cases waiting in one element (task or timer), with the task's deadline."""
+    now = engine.now()
+    with engine.db.connect() as conn:
+        waiting_task = select(t.c.case_id).where(t.c.state == "open", t.c.element_id == element_id)
+        if overdue:
+            waiting_task = waiting_task.where(t.c.due_at < now)
+        condition: ColumnElement[bool] = c.c.id.in_(waiting_task)
+        if not overdue:
+            waiting_timer = select(tm.c.case_id).where(
+                tm.c.element_id == element_id, tm.c.state == "waiting", tm.c.attached_to.is_(None)
+            )
+            condition = condition | c.c.id.in_(waiting_timer)
+        due = (
+            select(func.min(t.c.due_at))
+            .where(t.c.case_id == c.c.id, t.c.state == "open", t.c.element_id == element_id)
+            .scalar_subquery()
+        )
+        rows = conn.execute(
+            select(c.c.id, c.c.title, c.c.area, c.c.phase, due.label("due_at"))
+            .where(c.c.status == "active", condition)
+            .order_by(c.c.id)
+            .limit(limit)
+        )
+        return [
+            {
+                "id": r.id,
+                "title": r.title,
+                "area": r.area,
+                "phase": r.phase,
+                "due_at": due.isoformat() if due else None,
+                "overdue": bool(due and due < now),
+            }
+            for r in rows
+            for due in [_aware(r.due_at)]
+        ]
+
+
+def area_view(
+    engine: Samverkan,
+    area: str | None = None,
+    phase: str | None = None,
+    role: str | None = None,
+    overdue: bool = False,
+) -> list[dict[str, Any]]:
+    """Active cases grouped by area: phase, next deadline, contact person, decided support, period.
+
+    An area with more than one active case is flagged ``coordination`` ("Samordning behövs"),
+    counted over all its active cases whatever the filters.
+    """
+    now = engine.now()
+    a = schema.areas
+    conditions = [c.c.status == "active"]
+    if area:
+        conditions.append(c.c.area == area)
+    if phase:
+        conditions.append(c.c.phase == phase)
+    task_filters = []
+    if role:
+        task_filters.append(t.c.role == role)
+    if overdue:
+        task_filters.append(t.c.due_at < now)
+    if task_filters:
+        conditions.append(c.c.id.in_(select(t.c.case_id).where(t.c.state == "open", *task_filters)))
+    next_due = select(func.min(t.c.due_at)).where(t.c.case_id == c.c.id, t.c.state == "open").scalar_subquery()
+    assignee = (
+        select(func.min(t.c.assignee))
+        .where(t.c.case_id == c.c.id, t.c.state == "open", t.c.assignee.is_not(None))
+        .scalar_subquery()
+    )
+    with engine.db.connect() as conn:
+        names = {r.id: r.name for r in conn.execute(select(a.c.id, a.c.name))}
+        totals = {
+            area_id: int(n)
+            for area_id, n in conn.execute(
+                select(c.c.area, func.count()).where(c.c.status == "active").group_by(c.c.area)
+            )
+        }
+        rows = conn.execute(
+            select(
+                c.c.id,
+                c.c.title,
+                c.c.area,
+                c.c.phase,
+                c.c.created_by,
+                c.c.data["beviljat_belopp_sek"].label("beviljat"),
+                c.c.data["period_start"].label("period_start"),
+                c.c.data["period_slut"].label("period_slut"),
+                next_due.label("next_due"),
+                assignee.label("assignee"),
+            )
+            .where(and_(*conditions))
+            .order_by(c.c.area, c.c.id)
+        ).all()
+    groups: dict[str | None, dict[str, Any]] = {}
+    for r in rows:
+        group = groups.setdefault(
+            r.area,
+            {
+                "area": r.area,
+                "name": names.get(r.area or "", r.area or "Inget område"),
+                "active_total": totals.get(r.area, 0),
+                "coordination": totals.get(r.area, 0) > 1,
+                "cases": [],
+            },
+        )
+        due = _aware(r.next_due)
+        group["cases"].append(
+            {
+                "id": r.id,
+                "title": r.title,
+                "phase": r.phase,
+                "next_due": due.isoformat() if due else None,
+                "overdue": bool(due and due < now),
+                "contact": r.assignee or r.created_by,
+                "beviljat_belopp_sek": _int_or_none(r.beviljat),
+                "period_start": _str_or_none(r.period_start),
+                "period_slut": _str_or_none(r.period_slut),
+            }
+        )
+    return sorted(groups.values(), key=lambda g: str(g["name"]))
+
+
+def _aware(value: Any) -> datetime | None:
+    """Aggregates may come back without the column type: SQLite naive UTC or a string."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if value is not None else None
