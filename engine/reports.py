@@ -239,3 +239,44 @@ def _int_or_none(value: Any) -> int | None:
 
 def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
+
+
+def diagram_elements(
+    engine: Samverkan, process_id: str, version: int | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """The flow nodes of a process version (newest by default) with names, kinds and phases."""
+    from engine.processes import latest_version
+
+    version = version if version is not None else latest_version(engine, process_id)
+    with engine.db.connect() as conn:
+        definition = engine.definition(conn, process_id, version)
+    elements = [
+        {"id": e.id, "name": e.name, "kind": e.kind, "phase": e.phase}
+        for e in definition.elements.values()
+        if e.kind not in ("exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway")
+    ]
+    return version, elements
+
+
+def case_position(engine: Samverkan, case_id: int) -> dict[str, Any]:
+    """Where a case is: its version, the elements it waits in and the ones it has passed."""
+    from engine.errors import NotFound
+
+    with engine.db.connect() as conn:
+        row = conn.execute(
+            select(c.c.process_id, c.c.process_version, c.c.active_elements, c.c.status).where(c.c.id == case_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
+        seen = conn.execute(
+            select(h.c.element_id).where(h.c.case_id == case_id, h.c.element_id.is_not(None)).distinct()
+        ).scalars()
+        passed = sorted(set(seen))
+    active = list(row.active_elements or [])
+    return {
+        "process_id": row.process_id,
+        "version": row.process_version,
+        "status": row.status,
+        "active": active,
+        "passed": [e for e in passed if e not in active],
+    }

@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.config.update(config or {})
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, auth, cases, errors, filters, inbox, modeler, tasks
+    from web import api, auth, cases, errors, filters, inbox, modeler, overview, tasks
 
     errors.register(app)
     auth.register(app)
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(modeler.bp)
+    app.register_blueprint(overview.bp)
     return app
 
 

@@ -1,0 +1,161 @@
+"""Managers' overview, the area view (with CSV) and a case's position in its diagram."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from engine import processes, queries, reference, reports
+from engine.definitions import PHASES
+from engine.roles import ROLES
+from web.auth import engine, login_required
+from web.filters import date_sv
+
+bp = Blueprint("overview", __name__)
+
+MANAGERS = ("chef", "admin")
+PROCESS = "samverkansstod"
+
+
+def _process_id() -> str:
+    """The overview's process: the bundled one if deployed, else the first deployed."""
+    ids = [v["process_id"] for v in processes.list_versions(engine())]
+    return PROCESS if PROCESS in ids or not ids else ids[0]
+
+
+@bp.get("/overview")
+@login_required(*MANAGERS)
+def index() -> str:
+    samverkan = engine()
+    process_id = _process_id()
+    version, elements = reports.diagram_elements(samverkan, process_id)
+    counts = reports.by_element(samverkan, process_id)
+    rows = [{**e, **counts.get(e["id"], {"waiting": 0, "overdue": 0})} for e in elements]
+    return render_template(
+        "overview.html",
+        process_id=process_id,
+        version=version,
+        elements=[r for r in rows if r["waiting"] or r["overdue"]],
+        counts=counts,
+        phases=reports.by_phase(samverkan),
+        months=reports.per_month(samverkan),
+        overdue_roles=reports.overdue_by_role(samverkan),
+        role_names=ROLES,
+        xml_url=url_for("overview.diagram_xml", process_id=process_id, version=version),
+    )
+
+
+@bp.get("/overview/elements/<element_id>")
+@login_required(*MANAGERS)
+def element_cases(element_id: str) -> str:
+    overdue = request.args.get("overdue") == "1"
+    names = dict((e["id"], e["name"]) for e in reports.diagram_elements(engine(), _process_id())[1])
+    context: dict[str, Any] = {
+        "element_id": element_id,
+        "element_name": names.get(element_id, element_id),
+        "cases": reports.cases_at(engine(), element_id, overdue=overdue),
+        "overdue": overdue,
+    }
+    if request.args.get("partial") == "1":
+        return render_template("_element_cases.html", **context)
+    return render_template("overview_element.html", **context)
+
+
+@bp.get("/diagrams/<process_id>/<int:version>.bpmn")
+@login_required()
+def diagram_xml(process_id: str, version: int) -> Response:
+    return Response(processes.get_xml(engine(), process_id, version), mimetype="application/xml")
+
+
+@bp.get("/cases/<int:case_id>/diagram")
+@login_required()
+def case_diagram(case_id: int) -> str:
+    queries.get_case(engine(), case_id)
+    return render_template("case_diagram.html", case_id=case_id)
+
+
+@bp.get("/cases/<int:case_id>/diagram.json")
+@login_required()
+def case_position(case_id: int) -> Response:
+    position = reports.case_position(engine(), case_id)
+    position["xml_url"] = url_for(
+        "overview.diagram_xml", process_id=position["process_id"], version=position["version"]
+    )
+    return jsonify(position)
+
+
+def _area_filters() -> dict[str, Any]:
+    args = request.args
+    return {
+        "area": args.get("area") or None,
+        "phase": args.get("phase") or None,
+        "role": args.get("role") or None,
+        "overdue": args.get("overdue") == "1",
+    }
+
+
+@bp.get("/areas")
+@login_required()
+def areas() -> str:
+    filters = _area_filters()
+    return render_template(
+        "areas.html",
+        groups=reports.area_view(engine(), **filters),
+        filters=filters,
+        areas=reference.list_areas(engine()),
+        phases=PHASES,
+        roles=ROLES,
+        csv_url=url_for("overview.areas_csv") + _query(filters),
+    )
+
+
+def _query(filters: dict[str, Any]) -> str:
+    params = {k: ("1" if v is True else v) for k, v in filters.items() if v}
+    return "?" + urlencode(params) if params else ""
+
+
+CSV_HEADER = (
+    "Område",
+    "Samordning behövs",
+    "Ärende",
+    "Titel",
+    "Fas",
+    "Nästa förfallodag",
+    "Försenad",
+    "Kontaktperson",
+    "Beviljat belopp (kr)",
+    "Period från",
+    "Period till",
+)
+
+
+@bp.get("/areas.csv")
+@login_required()
+def areas_csv() -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for group in reports.area_view(engine(), **_area_filters()):
+        for case in group["cases"]:
+            writer.writerow(
+                (
+                    group["name"],
+                    "Ja" if group["coordination"] else "Nej",
+                    case["id"],
+                    case["title"],
+                    case["phase"] or "",
+                    date_sv(case["next_due"]),
+                    "Ja" if case["overdue"] else "Nej",
+                    case["contact"] or "",
+                    case["beviljat_belopp_sek"] if case["beviljat_belopp_sek"] is not None else "",
+                    case["period_start"] or "",
+                    case["period_slut"] or "",
+                )
+            )
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="omraden.csv"'
+    return response
