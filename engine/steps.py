@@ -20,6 +20,7 @@ from engine.context import Samverkan
 from engine.definitions import Definition
 from engine.errors import Conflict
 from engine.history import Event
+from engine.pruning import prune_finished_history
 from engine.runtime import StepError, WaitingTimer
 
 ACTIVE, COMPLETED, CANCELLED = "active", "completed", "cancelled"
@@ -45,6 +46,7 @@ def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
     runtime, definition, workflow = engine.runtime, step.definition, step.workflow
     events = list(step.events)
     events.extend(fired_timer_events(engine, step))
+    prune_finished_history(workflow)
     open_tasks = runtime.open_user_tasks(workflow)
     timers = runtime.waiting_timers(workflow)
     end_events = {e.id for e in definition.elements.values() if e.kind == "endEvent"}
