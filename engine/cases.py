@@ -86,6 +86,8 @@ def start_case(
         step = Step(case_id, 0, definition, workflow, [], [Event("started", user.username, chosen, {"title": title})])
         _run(engine, step)
         steps.save(engine, conn, step, user.username)
+    _remember(engine, step)
+    _remember(engine, step)
     return int(case_id)
 
 
@@ -97,20 +99,22 @@ def _run(engine: Samverkan, step: Step) -> None:
 
 
 def _load(engine: Samverkan, conn: Connection, case_id: int) -> Step:
-    row = conn.execute(
-        select(
-            schema.cases.c.process_id,
-            schema.cases.c.process_version,
-            schema.cases.c.lock_version,
-            schema.cases.c.state,
-        ).where(schema.cases.c.id == case_id)
-    ).first()
+    c = schema.cases.c
+    row = conn.execute(select(c.process_id, c.process_version, c.lock_version).where(c.id == case_id)).first()
     if row is None:
         raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
     definition = engine.definition(conn, row.process_id, row.process_version)
-    workflow = engine.runtime.load(definition, row.state)
-    timers = engine.runtime.waiting_timers(workflow)
-    return Step(case_id, row.lock_version, definition, workflow, timers, [])
+    workflow = engine.workflows.take(case_id, row.lock_version)
+    if workflow is None:
+        state = conn.execute(select(c.state).where(c.id == case_id)).scalar_one()
+        workflow = engine.runtime.load(definition, state)
+    return Step.loaded(case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
+
+
+def _remember(engine: Samverkan, step: Step) -> None:
+    """After the commit: keep the workflow for the next step on this case (see WorkflowCache)."""
+    if step.saved:
+        engine.workflows.put(step.case_id, step.lock_version + 1, step.workflow)
 
 
 def _open_task(conn: Connection, task_id: str) -> Any:
@@ -189,6 +193,8 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
         if step.error is None:
             _run(engine, step)
         steps.save(engine, conn, step, user.username)
+    _remember(engine, step)
+    _remember(engine, step)
     return int(task.case_id)
 
 
@@ -246,6 +252,7 @@ def fire_due_timers(
             steps.save(engine, conn, step, "system")
         if after is not None:
             after(conn)
+    _remember(engine, step)
     return fired
 
 
@@ -261,3 +268,4 @@ def retry_case(engine: Samverkan, user: User, case_id: int, data: dict[str, Any]
         step.events.append(Event("retried", user.username, retried[0], {"data": data or {}}))
         _run(engine, step)
         steps.save(engine, conn, step, user.username)
+    _remember(engine, step)

@@ -14,6 +14,7 @@ from engine.definitions import Definition, DefinitionReader
 from engine.errors import NotFound
 from engine.forms import FormLibrary
 from engine.runtime import Runtime
+from engine.workflow_cache import WorkflowCache
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Samverkan:
         self.runtime = Runtime(self.clock)
         self.reader = DefinitionReader(self.forms)
         self._versions: dict[tuple[str, int], Definition] = {}
+        self.workflows = WorkflowCache()
 
     @classmethod
     def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:

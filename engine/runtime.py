@@ -91,6 +91,13 @@ class WaitingTimer:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    open_tasks: list[OpenTask]
+    timers: list[WaitingTimer]
+    data: dict[str, Any]
+
+
 class StepError(Exception):
     """A script, condition or gateway failed; the workflow holds a task in ERROR."""
 
@@ -150,21 +157,30 @@ class Runtime:
                 for _ in range(1000):
                     workflow.refresh_timers()
                     workflow.do_engine_steps()
-                    self._move_new_deadlines(workflow)
-                    if not workflow.get_tasks(state=TaskState.READY, manual=False):
+                    if not self._move_new_deadlines(workflow):
                         break
             except SpiffWorkflowException as err:
                 raise StepError(_element_of(err), _message_of(err)) from err
 
     @staticmethod
-    def _move_new_deadlines(workflow: BpmnWorkflow) -> None:
-        """Every deadline lands on a Swedish working day; checked once per timer."""
-        for task in workflow.get_tasks(state=TaskState.WAITING):
+    def _move_new_deadlines(workflow: BpmnWorkflow) -> bool:
+        """Every deadline lands on a Swedish working day (checked once per timer).
+
+        Returns whether engine tasks are still ready, so the caller knows to go round again;
+        one pass over the task dict serves both, instead of two tree walks.
+        """
+        engine_work_left = False
+        for task in workflow.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                engine_work_left = True
+            if task.state != TaskState.WAITING:
+                continue
             value = task._get_internal_data("event_value")
             if not isinstance(value, str) or task._get_internal_data("working_day"):
                 continue
             moved = next_working_moment(_instant(value))
             task._set_internal_data(event_value=moved.isoformat(), working_day=True)
+        return engine_work_left
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
         task = self.find(workflow, task_id)
@@ -195,19 +211,37 @@ class Runtime:
             return None
 
     @staticmethod
-    def open_user_tasks(workflow: BpmnWorkflow) -> list[OpenTask]:
-        return [
-            OpenTask(str(t.id), t.task_spec.bpmn_id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-        ]
+    def snapshot(workflow: BpmnWorkflow) -> Snapshot:
+        """Open user tasks, waiting timers and case data in one pass over the task dict.
 
-    @staticmethod
-    def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
-        found = []
-        for task in workflow.get_tasks(state=TaskState.WAITING):
-            value = task._get_internal_data("event_value")
-            if task.task_spec.bpmn_id and isinstance(value, str):
-                found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value)))
-        return found
+        A pass over ``workflow.tasks`` is much cheaper than several tree walks of ``get_tasks``.
+        """
+        open_tasks, timers = [], []
+        data: dict[str, Any] = dict(workflow.data)
+        if workflow.last_task is not None:
+            data.update(workflow.last_task.data)
+        for task in workflow.tasks.values():
+            state = task.state
+            if state == TaskState.READY:
+                if task.task_spec.manual:
+                    open_tasks.append(OpenTask(str(task.id), task.task_spec.bpmn_id))
+                data.update(task.data)
+            elif state == TaskState.WAITING:
+                value = task._get_internal_data("event_value")
+                if task.task_spec.bpmn_id and isinstance(value, str):
+                    timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value)))
+                data.update(task.data)
+            elif state == TaskState.ERROR:
+                data.update(task.data)
+        return Snapshot(open_tasks, timers, data)
+
+    @classmethod
+    def open_user_tasks(cls, workflow: BpmnWorkflow) -> list[OpenTask]:
+        return cls.snapshot(workflow).open_tasks
+
+    @classmethod
+    def waiting_timers(cls, workflow: BpmnWorkflow) -> list[WaitingTimer]:
+        return cls.snapshot(workflow).timers
 
     def task_state(self, workflow: BpmnWorkflow, task_id: str) -> str | None:
         task = self.find(workflow, task_id)
@@ -226,15 +260,10 @@ class Runtime:
         last = max(reached, key=lambda t: t.last_state_change)
         return str(last.task_spec.bpmn_id)
 
-    @staticmethod
-    def data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    @classmethod
+    def data(cls, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The case data as seen from where the workflow now stands."""
-        merged: dict[str, Any] = dict(workflow.data)
-        if workflow.last_task is not None:
-            merged.update(workflow.last_task.data)
-        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR):
-            merged.update(task.data)
-        return merged
+        return cls.snapshot(workflow).data
 
 
 def migrate_state(state: dict[str, Any]) -> dict[str, Any]:

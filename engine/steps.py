@@ -8,7 +8,7 @@ transaction rolls back whole.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from engine.definitions import Definition
 from engine.errors import Conflict
 from engine.history import Event
 from engine.pruning import prune_finished_history
-from engine.runtime import StepError, WaitingTimer
+from engine.runtime import Snapshot, StepError, WaitingTimer
 
 ACTIVE, COMPLETED, CANCELLED = "active", "completed", "cancelled"
 
@@ -39,6 +39,26 @@ class Step:
     timers_before: list[WaitingTimer]
     events: list[Event]
     error: StepError | None = None
+    # What the task and timer indexes hold for this case at load: id -> due date.
+    indexed_tasks: dict[str, datetime | None] = field(default_factory=dict)
+    indexed_timers: dict[str, datetime] = field(default_factory=dict)
+    saved: bool = False
+
+    @classmethod
+    def loaded(
+        cls, case_id: int, lock_version: int, definition: Definition, workflow: BpmnWorkflow, snapshot: Snapshot
+    ) -> Step:
+        due = _due_dates(definition, snapshot.timers)
+        return cls(
+            case_id,
+            lock_version,
+            definition,
+            workflow,
+            snapshot.timers,
+            [],
+            indexed_tasks={t.id: due.get(t.element_id) for t in snapshot.open_tasks},
+            indexed_timers={t.id: t.due_at for t in snapshot.timers},
+        )
 
 
 def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
@@ -47,10 +67,9 @@ def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
     events = list(step.events)
     events.extend(fired_timer_events(engine, step))
     prune_finished_history(workflow)
-    open_tasks = runtime.open_user_tasks(workflow)
-    timers = runtime.waiting_timers(workflow)
+    snapshot = runtime.snapshot(workflow)
+    open_tasks, timers, data = snapshot.open_tasks, snapshot.timers, snapshot.data
     end_events = {e.id for e in definition.elements.values() if e.kind == "endEvent"}
-    data = runtime.data(workflow)
 
     status, end_event, incident = ACTIVE, None, None
     if step.error is not None:
@@ -86,6 +105,7 @@ def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
     _sync_timers(conn, step, timers)
     history.write(conn, step.case_id, now, events)
     _notify(conn, step.case_id, events, now)
+    step.saved = True
 
 
 def _is_boundary(definition: Definition, element_id: str) -> bool:
@@ -132,10 +152,7 @@ def _sync_tasks(
     conn: Connection, step: Step, open_tasks: list[Any], timers: list[WaitingTimer], now: datetime, actor: str
 ) -> None:
     t = schema.tasks
-    existing = {
-        row.id: row
-        for row in conn.execute(select(t.c.id, t.c.due_at).where(t.c.case_id == step.case_id, t.c.state == "open"))
-    }
+    existing = step.indexed_tasks  # written with the state it was loaded from, in one transaction
     open_ids = {task.id for task in open_tasks}
     closed = [task_id for task_id in existing if task_id not in open_ids]
     if closed:
@@ -147,7 +164,7 @@ def _sync_tasks(
         due_at = due.get(task.element_id)
         if task.id in existing:
             # A fired reminder leaves no waiting timer, but the task stays due (and overdue) then.
-            if due_at is not None and existing[task.id].due_at != due_at:
+            if due_at is not None and existing[task.id] != due_at:
                 conn.execute(t.update().where(t.c.id == task.id).values(due_at=due_at))
             continue
         new_rows.append(
@@ -170,9 +187,7 @@ def _sync_tasks(
 
 def _sync_timers(conn: Connection, step: Step, timers: list[WaitingTimer]) -> None:
     tm = schema.timers
-    existing = {
-        row.id: row.due_at for row in conn.execute(select(tm.c.id, tm.c.due_at).where(tm.c.case_id == step.case_id))
-    }
+    existing = step.indexed_timers
     waiting = {timer.id: timer for timer in timers}
     gone = [timer_id for timer_id in existing if timer_id not in waiting]
     if gone:

@@ -194,6 +194,7 @@ def test_escaping_condition_fails_closed_at_run_time(engine: Samverkan, tmp_path
             .values(xml=hostile.decode(), sha256="hostile")
         )
     engine._versions.clear()
+    engine.workflows.clear()
     cases.complete_task(engine, KP, task_id, {"belopp": 20000, "beskrivning": "x"})
     case = queries.get_case(engine, case_id)
     assert not marker.exists()
