@@ -87,6 +87,12 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from samverkan_cli.worker import run_worker
+
+    return run_worker(args.once, args.now, args.interval)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="samverkan", description="Samverkan: arbetsflöde för samverkansstöd")
     sub = root.add_subparsers(dest="command", required=True)
@@ -98,6 +104,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="avfyra förfallna timrar (eget process, körs med jämna mellanrum)")
+    worker.add_argument("--once", action="store_true", help="ett svep som avfyrar allt som förfallit, sedan avsluta")
+    worker.add_argument("--now", help="agera som om klockan vore denna tidpunkt (ISO 8601 med tidszon)")
+    worker.add_argument("--interval", type=float, default=30.0, help="sekunder mellan svepen (standard 30)")
+    worker.set_defaults(func=cmd_worker)
     user = sub.add_parser("user", help="användare").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="skapa en användare")
     add.add_argument("name")

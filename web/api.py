@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from engine import accounts, cases, processes, queries, reference
+from engine import accounts, cases, notifications, processes, queries, reference, timers
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web.errors import error_response
@@ -195,3 +195,26 @@ def complete(task_id: str) -> Response:
 @bp.get("/overview")
 def overview() -> Response:
     return jsonify(queries.overview(_engine()))
+
+
+@bp.get("/incidents")
+@_requires(*timers.INCIDENT_VIEWERS)
+def incidents() -> Response:
+    return jsonify(timers.list_incidents(_engine(), _user()))
+
+
+@bp.post("/incidents/timers/<timer_id>/retry")
+def retry_timer(timer_id: str) -> Response:
+    timers.retry_timer(_engine(), _user(), timer_id)
+    return jsonify({"timer_id": timer_id, "state": "waiting"})
+
+
+@bp.get("/notifications")
+def list_notifications() -> Response:
+    return jsonify(notifications.list_unread(_engine(), _user()))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read_notification(notification_id: int) -> Response:
+    notifications.mark_read(_engine(), _user(), notification_id)
+    return jsonify({"id": notification_id, "read": True})

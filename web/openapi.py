@@ -205,5 +205,21 @@ OPENAPI: dict[str, Any] = {
             }
         },
         "/overview": {"get": _op("Översikt över aktiva ärenden", _json({"type": "object"}))},
+        "/incidents": {"get": _op("Incidenter: stannade timrar och ärenden", _json({"type": "array"}))},
+        "/incidents/timers/{timer_id}/retry": {
+            "post": _op(
+                "Kör om en timer med incident (admin)",
+                _json({"type": "object"}),
+                parameters=[{"name": "timer_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            )
+        },
+        "/notifications": {"get": _op("Mina olästa notiser (till mig eller mina roller)", _json({"type": "array"}))},
+        "/notifications/{notification_id}/read": {
+            "post": _op(
+                "Markera notisen som läst",
+                _json({"type": "object"}),
+                parameters=[{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            )
+        },
     },
 }

@@ -1,0 +1,108 @@
+"""``samverkan worker``: its own process that sweeps due timers and sends notifications.
+
+APScheduler paces the sweeps; each sweep is :func:`engine.timers.sweep`, safe to run in
+several worker processes at once. Never started inside the web app.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine import notifications, timers
+from engine.clock import FixedClock, parse_instant
+from engine.context import Samverkan
+
+log = logging.getLogger("samverkan.worker")
+
+
+def run_worker(once: bool, now_text: str | None, interval: float) -> int:
+    fixed: datetime | None = None
+    if now_text is not None:
+        try:
+            fixed = parse_instant(now_text)
+        except ValueError:
+            print(
+                f"samverkan: --now måste vara en ISO 8601-tidpunkt med tidszon, t.ex. 2027-03-01T09:00:00+01:00 "
+                f"(fick {now_text!r})",
+                file=sys.stderr,
+            )
+            return 2
+    if interval <= 0:
+        print("samverkan: --interval måste vara större än 0 sekunder", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # SpiffWorkflow logs every task state change
+    engine = Samverkan.from_url(clock=FixedClock(fixed or datetime.now(UTC)))
+    mail = notifications.MailSettings.from_env()
+
+    def tick() -> None:
+        with _take_turns(engine):
+            result = timers.sweep(engine, fixed or datetime.now(UTC))
+            sent = notifications.deliver_pending(engine, mail)
+        log.info(
+            "svep: %d timrar avfyrade i %d ärenden, %d nya försök, %d incidenter, %d notiser skickade",
+            result.fired,
+            result.cases,
+            result.retries,
+            result.incidents,
+            sent,
+        )
+
+    if once:
+        try:
+            tick()
+        except SQLAlchemyError as err:
+            print(f"samverkan: databasen svarar inte som väntat: {str(err).splitlines()[0]}", file=sys.stderr)
+            return 1
+        finally:
+            engine.db.dispose()
+        return 0
+    scheduler = BlockingScheduler(timezone=UTC)
+    scheduler.add_job(
+        tick,
+        IntervalTrigger(seconds=interval, timezone=UTC),
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("avslutar (signal %d)", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
+    engine.db.dispose()
+    return 0
+
+
+@contextlib.contextmanager
+def _take_turns(engine: Samverkan) -> Iterator[None]:
+    """On SQLite, worker processes sweep one at a time.
+
+    SQLite has one writer at a time; two workers firing back-to-back transactions starve each
+    other on the busy timeout. A file lock next to the database makes them take turns (the
+    second then finds nothing left to fire). PostgreSQL workers sweep side by side.
+    """
+    database = engine.db.url.database if engine.db.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.worker-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -1,0 +1,155 @@
+"""The timer sweep in-process: due order, once only, retries and incidents, stale claims, notifications."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from engine import cases, notifications, processes, queries, schema, timers
+from engine.clock import FixedClock
+from engine.context import Samverkan, User
+from tests.http import ApiClient
+from tests.smtp_server import smtp_server
+
+BPMN = Path(__file__).parent / "bpmn"
+OWNER = User("ägare", frozenset({"processagare"}))
+KP = User("kim", frozenset({"kontaktperson"}))
+ADMIN = User("admin", frozenset({"admin"}))
+
+
+def _deadline_case(engine: Samverkan, **data: Any) -> int:
+    processes.deploy(engine, OWNER, (BPMN / "deadlines.bpmn").read_bytes())
+    return cases.start_case(engine, KP, "frister", "Torget", data={"delare": 1, **data})
+
+
+def _history(engine: Samverkan, case_id: int) -> list[tuple[str, str | None]]:
+    return [(h["action"], h["element_id"]) for h in queries.case_history(engine, case_id)]
+
+
+def _timer_rows(engine: Samverkan) -> list[Any]:
+    with engine.db.connect() as conn:
+        return list(conn.execute(select(schema.timers).order_by(schema.timers.c.due_at)).all())
+
+
+def test_overdue_timers_fire_once_in_due_order(engine: Samverkan, clock: FixedClock) -> None:
+    case_id = _deadline_case(engine)
+    start = clock.now()
+    assert timers.sweep(engine, start + timedelta(days=1)).fired == 0
+    assert [r.element_id for r in _timer_rows(engine)] == ["paminnelse", "tidsgrans"]
+
+    # No worker ran for 90 days: the reminder (day 3) fires before the deadline (day 10) cancels its task.
+    result = timers.sweep(engine, start + timedelta(days=90))
+    assert (result.fired, result.cases) == (2, 1)
+    assert _history(engine, case_id) == [
+        ("started", "start"),
+        ("timer", "paminnelse"),
+        ("reminder", "handla"),
+        ("timer", "tidsgrans"),
+        ("ended", "slut_tidsgrans"),
+    ]
+    assert _timer_rows(engine) == []
+    assert timers.sweep(engine, start + timedelta(days=91)).fired == 0
+    assert len(_history(engine, case_id)) == 5
+
+
+def test_a_failing_firing_is_retried_with_backoff_then_becomes_an_incident(
+    engine: Samverkan, clock: FixedClock, api: ApiClient
+) -> None:
+    case_id = _deadline_case(engine, delare=0)  # 100 // 0 after the deadline
+    due = clock.now() + timedelta(days=11)
+
+    first = timers.sweep(engine, due)
+    assert (first.fired, first.retries, first.incidents) == (0, 2, 0)
+    assert {(r.state, r.attempts) for r in _timer_rows(engine)} == {("waiting", 1)}
+    assert "ZeroDivisionError" in _timer_rows(engine)[0].last_error or "division" in _timer_rows(engine)[0].last_error
+    assert timers.sweep(engine, due).retries == 0  # waiting out the back-off
+    assert timers.sweep(engine, due + timedelta(minutes=1)).retries == 2
+    last = timers.sweep(engine, due + timedelta(minutes=6))
+    assert (last.retries, last.incidents) == (0, 2)
+    assert {(r.state, r.attempts) for r in _timer_rows(engine)} == {("incident", 3)}
+    assert timers.sweep(engine, due + timedelta(days=1)).claimed == 0  # never dropped, never retried alone
+
+    # Nothing of the failed firings was saved: the case still waits in its task.
+    case = queries.get_case(engine, case_id)
+    assert (case["status"], case["active_elements"]) == ("active", ["handla"])
+    assert ("timer", "paminnelse") not in _history(engine, case_id)
+
+    chef = api.as_user("cecilia", "chef")
+    listed = chef.get("/incidents")
+    assert listed.status == 200
+    assert {(i["kind"], i["element_id"], i["attempts"]) for i in listed.body} == {
+        ("timer", "paminnelse", 3),
+        ("timer", "tidsgrans", 3),
+    }
+    assert api.as_user("kim", "kontaktperson").get("/incidents").status == 403
+    timer_id = listed.body[0]["timer_id"]
+    assert chef.post(f"/incidents/timers/{timer_id}/retry").status == 403
+    admin = api.as_user("admin", "admin")
+    assert admin.post(f"/incidents/timers/{timer_id}/retry").status == 200
+    assert admin.post(f"/incidents/timers/{timer_id}/retry").status == 404
+    assert timers.sweep(engine, due + timedelta(days=2)).claimed == 1
+
+
+def test_rows_claimed_by_a_dead_worker_are_claimed_again_after_the_timeout(
+    engine: Samverkan, clock: FixedClock
+) -> None:
+    case_id = _deadline_case(engine)
+    due = clock.now() + timedelta(days=4)
+    with engine.db.begin() as conn:  # as a worker killed right after claiming leaves them
+        conn.execute(
+            update(schema.timers)
+            .where(schema.timers.c.element_id == "paminnelse")
+            .values(state="firing", claimed_by="dead:1", claimed_at=due)
+        )
+    assert timers.sweep(engine, due + timedelta(minutes=1)).fired == 0
+    result = timers.sweep(engine, due + timers.CLAIM_TIMEOUT + timedelta(minutes=1))
+    assert (result.reclaimed, result.fired) == (1, 1)
+    assert _history(engine, case_id).count(("reminder", "handla")) == 1
+    assert [r.element_id for r in _timer_rows(engine)] == ["tidsgrans"]
+
+
+def test_sweep_with_a_moving_clock_needs_a_fixed_clock(engine: Samverkan) -> None:
+    moving = Samverkan(db=engine.db, forms=engine.forms)
+    with pytest.raises(ValueError, match="FixedClock"):
+        timers.sweep(moving, engine.now())
+
+
+def test_reminders_reach_the_inbox_and_are_mailed(engine: Samverkan, clock: FixedClock, api: ApiClient) -> None:
+    kim = api.as_user("kim", "kontaktperson")
+    karin = api.as_user("karin", "kontaktperson")
+    chef = api.as_user("cecilia", "chef")
+    case_id = _deadline_case(engine)
+    timers.sweep(engine, clock.now() + timedelta(days=4))
+
+    [note] = kim.get("/notifications").body
+    assert (note["case_id"], note["reason"], note["task_element_id"]) == (case_id, "reminder", "handla")
+    assert note["role"] == "kontaktperson" and note["recipient"] is None and "Handlägg" in note["message"]
+    assert chef.get("/notifications").body == []
+
+    with smtp_server() as (url, mailbox):
+        assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")) == 1
+        assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")) == 0
+    [(sender, recipients, body)] = mailbox.messages
+    assert sender == "samverkan@localhost"
+    assert sorted(recipients) == ["karin@malmo.se", "kim@malmo.se"]
+    assert b"Torget" in body
+
+    assert kim.post(f"/notifications/{note['id']}/read").status == 200
+    assert kim.get("/notifications").body == [] and karin.get("/notifications").body == []
+    assert chef.post(f"/notifications/{note['id']}/read").status == 404
+
+
+def test_without_smtp_notifications_are_logged_and_marked_sent(
+    engine: Samverkan, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    _deadline_case(engine)
+    timers.sweep(engine, clock.now() + timedelta(days=4))
+    with caplog.at_level("INFO", logger="engine.notifications"):
+        assert notifications.deliver_pending(engine, notifications.MailSettings(None)) == 1
+    assert "Påminnelse" in caplog.text
+    with engine.db.connect() as conn:
+        assert conn.execute(select(schema.notifications.c.sent_at)).scalar_one() == clock.now()
