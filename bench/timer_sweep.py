@@ -1,0 +1,149 @@
+"""Time ``samverkan worker --once`` sweeping 10,000 due timers: SQLite with 1 worker, PostgreSQL with 1 and 2.
+
+Each run gets a fresh copy of the same 10,000 waiting cases (one one-hour timer each, created
+through the engine once per database kind), starts the worker processes together and waits for
+all of them. The time includes process start-up; the start-up of a worker with nothing due is
+printed alongside. Usage: .venv/bin/python bench/timer_sweep.py [--timers 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import cases, processes, schema  # noqa: E402
+from engine.clock import FixedClock  # noqa: E402
+from engine.context import Samverkan, User  # noqa: E402
+from engine.db import create_schema, make_engine  # noqa: E402
+from engine.forms import FormLibrary  # noqa: E402
+
+PG = os.environ.get("SAMVERKAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+NOW = (START + timedelta(days=1)).isoformat()
+OWNER = User("bench", frozenset({"processagare", "kontaktperson"}))
+
+
+def populate(url: str, count: int) -> None:
+    engine = Samverkan(db=make_engine(url), clock=FixedClock(START), forms=FormLibrary(ROOT / "tests" / "forms"))
+    create_schema(engine.db)
+    processes.deploy(engine, OWNER, (ROOT / "tests" / "bpmn" / "wait_timer.bpmn").read_bytes())
+    for n in range(count):
+        cases.start_case(engine, OWNER, "vanta", f"Ärende {n}")
+    engine.db.dispose()
+
+
+def pg_schema_url(name: str) -> str:
+    return f"{PG}?options=-csearch_path%3D{name}"
+
+
+def pg_copy(template: str, count: int) -> str:
+    """A new schema with the template's rows (same ids: each schema is its own world)."""
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    create_schema(create_engine(pg_schema_url(name)))
+    with admin.begin() as conn:
+        for table in schema.metadata.sorted_tables:
+            conn.execute(text(f'INSERT INTO "{name}".{table.name} SELECT * FROM "{template}".{table.name}'))
+    admin.dispose()
+    return name
+
+
+def pg_drop(name: str) -> None:
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+def sweep(url: str, workers: int, workdir: Path) -> float:
+    env = {**os.environ, "DATABASE_URL": url}
+    env.pop("SAMVERKAN_SMTP_URL", None)
+    began = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [SAMVERKAN, "worker", "--once", "--now", NOW],
+            env=env,
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(workers)
+    ]
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(err.decode())
+    return time.perf_counter() - began
+
+
+def fired(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(
+            select(func.count()).select_from(schema.history).where(schema.history.c.action == "timer")
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--timers", type=int, default=10_000)
+    count = parser.parse_args().timers
+    rows: list[tuple[str, int, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        template = workdir / "template.sqlite3"
+        populate(f"sqlite:///{template}", count)
+        empty = workdir / "empty.sqlite3"
+        create_schema(make_engine(f"sqlite:///{empty}"))
+        idle = sweep(f"sqlite:///{empty}", 1, workdir)
+        target = workdir / "run.sqlite3"
+        shutil.copy(template, target)
+        seconds = sweep(f"sqlite:///{target}", 1, workdir)
+        assert fired(f"sqlite:///{target}") == count
+        rows.append(("SQLite", 1, seconds, idle))
+
+        pg_template = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{pg_template}"'))
+        admin.dispose()
+        try:
+            populate(pg_schema_url(pg_template), count)
+            for workers in (1, 2):
+                name = pg_copy(pg_template, count)
+                try:
+                    seconds = sweep(pg_schema_url(name), workers, workdir)
+                    assert fired(pg_schema_url(name)) == count
+                    rows.append(("PostgreSQL", workers, seconds, idle))
+                finally:
+                    pg_drop(name)
+        finally:
+            pg_drop(pg_template)
+
+    print(f"Sweeping {count} due timers with `samverkan worker --once` (wall clock, incl. process start-up)")
+    print(f"{'database':<12} {'workers':>7} {'seconds':>9} {'timers/s':>9}")
+    for database, workers, seconds, _ in rows:
+        print(f"{database:<12} {workers:>7} {seconds:>9.1f} {count / seconds:>9.0f}")
+    print(f"(a worker with nothing due takes {rows[0][3]:.1f} s to start and exit)")
+
+
+if __name__ == "__main__":
+    main()
