@@ -110,6 +110,7 @@ def main() -> None:
     print(f"{'':<24}{'period 1':>12}{f'period {PERIODS}':>14}{'ratio':>8}")
     print(f"{'step time p50 (ms)':<24}{t1 * 1000:>12.2f}{tn * 1000:>14.2f}{tn / t1:>8.2f}")
     print(f"{'stored state (kB)':<24}{s1 / 1024:>12.1f}{sn / 1024:>14.1f}{sn / s1:>8.2f}")
+    print("RESULT " + json.dumps({"growth": {"periods": PERIODS, "time_ratio": tn / t1, "size_ratio": sn / s1}}))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,78 @@
-"""`make bench`: run every benchmark script under bench/ in turn; each prints its own table."""
+"""`make bench`: run every benchmark under bench/, show each table, then one summary table.
+
+Each script prints its own table and a line `RESULT {json}` with its key figures; this
+runner gathers those lines. All figures come from this one run on this machine.
+"""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ORDER = ("step_cost", "http_complete", "history_growth", "overview", "timer_sweep")
 
-for script in sorted(HERE.glob("*.py")):
-    if script.name in ("run_all.py", "__init__.py"):
-        continue
-    print(f"\n== {script.stem} ==", flush=True)
-    subprocess.run([sys.executable, str(script)], check=True)
+
+def _scripts() -> list[Path]:
+    found = {p.stem: p for p in HERE.glob("*.py") if p.stem not in ("run_all", "__init__")}
+    return [found[name] for name in ORDER if name in found] + [
+        p for name, p in sorted(found.items()) if name not in ORDER
+    ]
+
+
+def main() -> None:
+    results: dict[str, Any] = {}
+    for script in _scripts():
+        print(f"\n== {script.stem} ==", flush=True)
+        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+        for line in proc.stdout.splitlines():
+            if line.startswith("RESULT "):
+                results.update(json.loads(line.removeprefix("RESULT ")))
+            else:
+                print(line)
+        if proc.returncode != 0:
+            print(proc.stderr[-2000:])
+            print(f"(failed with exit code {proc.returncode})")
+    _summary(results)
+
+
+def _row(what: str, value: str, target: str = "") -> None:
+    print(f"{what:<52}{value:>18}  {target}")
+
+
+def _summary(r: dict[str, Any]) -> None:
+    print("\n== Summary (one run, this machine) ==")
+    _row("figure", "value", "target")
+    if "step" in r:
+        step = r["step"]
+        _row("complete one task, raw SpiffWorkflow in memory (ms)", f"{step['raw_ms']:.2f}")
+        _row(
+            "  durable, SQLite (ms; × raw)",
+            f"{step['sqlite_ms']:.2f} ({step['sqlite_ms'] / step['raw_ms']:.1f}×)",
+            "≤ 3×",
+        )
+        if "postgresql_ms" in step:
+            pg = step["postgresql_ms"]
+            _row("  durable, PostgreSQL (ms; × raw)", f"{pg:.2f} ({pg / step['raw_ms']:.1f}×)", "≤ 3×")
+    for row in r.get("http", []):
+        _row(
+            f"HTTP complete, {row['clients']} client(s): p50 / p95 ms",
+            f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f}",
+            "p50 ≤ 10, p95 ≤ 25 at 1" if row["clients"] == 1 else "",
+        )
+        _row(f"HTTP complete, {row['clients']} client(s): completions/s", f"{row['per_s']:.0f}", "≥ 200 at best")
+    if "growth" in r:
+        g = r["growth"]
+        _row(f"period {g['periods']} vs 1: step time ratio", f"{g['time_ratio']:.2f}", "≤ 1.2")
+        _row(f"period {g['periods']} vs 1: stored state ratio", f"{g['size_ratio']:.2f}", "≤ 1.2")
+    for key, value in r.items():
+        if key not in ("step", "http", "growth") and isinstance(value, dict):
+            for name, figure in value.items():
+                _row(f"{key}: {name}", f"{figure:.1f}" if isinstance(figure, float) else str(figure))
+
+
+if __name__ == "__main__":
+    main()

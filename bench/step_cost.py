@@ -9,6 +9,7 @@ no serialization. Prints median and p95 per step and the ratio to raw, measured 
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -127,6 +128,10 @@ def main() -> None:
             continue
         p50, p95 = _percentiles(samples)
         print(f"{label:<30}{p50 * 1000:>9.2f}{p95 * 1000:>9.2f}{p50 / raw_p50:>10.1f}x")
+    summary = {"raw_ms": raw_p50 * 1000, "sqlite_ms": _percentiles(sqlite)[0] * 1000}
+    if pg is not None:
+        summary["postgresql_ms"] = _percentiles(pg)[0] * 1000
+    print("RESULT " + json.dumps({"step": summary}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,160 @@
+"""Latency and throughput of `POST /api/v1/tasks/{id}/complete` under gunicorn on PostgreSQL.
+
+Starts gunicorn (sync workers) on a fresh PostgreSQL schema, prepares cases waiting at
+`registrera_initiativ`, then completes them over real HTTP from 1, 4 and 16 concurrent client
+threads. Prints client-observed p50/p95 and completions per second. The clients run on the
+same 2-core machine as the server, so they take some of its CPU: figures are conservative.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import accounts, cases, queries  # noqa: E402
+from engine.context import Samverkan, User  # noqa: E402
+from samverkan_cli.main import init  # noqa: E402
+from samverkan_cli.sample import sample_data  # noqa: E402
+
+PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+LEVELS = {1: 200, 4: 400, 16: 800}  # concurrent clients: completions
+KP = User("bench", frozenset({"kontaktperson"}))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _prepare(url: str, count: int) -> tuple[str, list[str], dict[str, object]]:
+    engine = Samverkan.from_url(url)
+    init(engine)
+    accounts.add_user(engine, "bench", ["kontaktperson"])
+    token = accounts.new_token(engine, "bench")
+    task_ids = []
+    for i in range(count):
+        case_id = cases.start_case(engine, KP, "samverkansstod", f"Bänk {i}", "start_aktorsinitiativ")
+        task_ids.append(queries.get_case(engine, case_id)["open_tasks"][0]["id"])
+    data = sample_data("registrera_initiativ", engine.forms.schema("registrera_initiativ"))
+    engine.db.dispose()
+    return token, task_ids, data
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/api/v1/health")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, object], clients: int) -> dict[str, float]:
+    body = json.dumps({"data": data}).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    queue = list(task_ids)
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                task_id = queue.pop()
+            start = time.perf_counter()
+            try:
+                conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors.append(status)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    wall = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - wall
+    ordered = sorted(latencies)
+    return {
+        "clients": clients,
+        "n": len(ordered),
+        "errors": len(errors),
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+        "per_s": len(ordered) / wall,
+    }
+
+
+def main() -> None:
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    url = f"{PG}?options=-csearch_path%3D{name}"
+    server = None
+    try:
+        token, task_ids, data = _prepare(url, sum(LEVELS.values()))
+        port = _free_port()
+        env = {**os.environ, "DATABASE_URL": url, "SAMVERKAN_SECRET_KEY": "bench"}
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "web:create_app()"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        _wait_for(port)
+        rows = []
+        for clients, count in LEVELS.items():
+            batch, task_ids = task_ids[:count], task_ids[count:]
+            _run_level(port, token, batch[:20], data, clients)  # warm the workers' caches
+            rows.append(_run_level(port, token, batch[20:], data, clients))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    print(f"POST /api/v1/tasks/{{id}}/complete over HTTP, gunicorn {WORKERS} sync workers, PostgreSQL")
+    print(f"{'clients':>8}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'per s':>9}")
+    for row in rows:
+        print(
+            f"{row['clients']:>8}{row['n']:>6}{row['errors']:>8}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
+            f"{row['per_s']:>9.0f}"
+        )
+    print("RESULT " + json.dumps({"http": rows}))
+
+
+if __name__ == "__main__":
+    main()
