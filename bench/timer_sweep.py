@@ -60,6 +60,15 @@ def pg_copy(template: str, count: int) -> str:
     with admin.begin() as conn:
         for table in schema.metadata.sorted_tables:
             conn.execute(text(f'INSERT INTO "{name}".{table.name} SELECT * FROM "{template}".{table.name}'))
+            if table.c.get("id") is not None:
+                sequence = conn.execute(
+                    text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f'"{name}".{table.name}'}
+                ).scalar_one_or_none()
+                if sequence:  # copied rows keep their ids; the sequence must continue after them
+                    conn.execute(
+                        text(f'SELECT setval(:s, coalesce((SELECT max(id) FROM "{name}".{table.name}), 0) + 1, false)'),
+                        {"s": sequence},
+                    )
     admin.dispose()
     return name
 
