@@ -211,7 +211,10 @@ def list_incidents(engine: Samverkan, user: User) -> list[dict[str, Any]]:
             .order_by(t.c.due_at, t.c.id)
         ).all()
         case_rows = conn.execute(
-            select(c.c.id, c.c.title, c.c.incident).where(c.c.incident.is_not(None)).order_by(c.c.id)
+            # JSON null and SQL NULL differ by dialect; the dict check below sorts them out.
+            select(c.c.id, c.c.title, c.c.incident)
+            .where(c.c.status == "active", c.c.incident.is_not(None))
+            .order_by(c.c.id)
         ).all()
     found: list[dict[str, Any]] = [
         {
