@@ -101,11 +101,7 @@ def deliver_pending(engine: Samverkan, settings: MailSettings | None = None, lim
     n = schema.notifications
     with engine.db.begin() as conn:
         rows = conn.execute(
-            select(n)
-            .where(n.c.sent_at.is_(None))
-            .order_by(n.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            select(n).where(n.c.sent_at.is_(None)).order_by(n.c.id).limit(limit).with_for_update(skip_locked=True)
         ).all()
         if not rows:
             return 0
@@ -146,4 +142,3 @@ def _send(smtp_url: str, messages: list[EmailMessage]) -> None:
                 smtp.send_message(message)
             else:
                 log.warning("notisen «%s» har ingen mottagare", message["Subject"])
-
