@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from engine import history, schema, steps
+from engine import attachments, history, schema, steps
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.history import Event
@@ -180,7 +180,7 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
         step = _load(engine, conn, task.case_id)
         element = step.definition.element(task.element_id)
         form = element.form if element and element.form else task.element_id
-        problems = engine.forms.errors(form, data) + _reference_errors(engine, conn, form, data)
+        problems = engine.forms.errors(form, data) + _reference_errors(engine, conn, form, data, task.case_id)
         if problems:
             raise Invalid("Uppgifterna är inte kompletta.", details=problems, code="invalid_data")
         try:
@@ -198,8 +198,10 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
     return int(task.case_id)
 
 
-def _reference_errors(engine: Samverkan, conn: Connection, form: str, data: dict[str, Any]) -> list[dict[str, str]]:
-    problems = []
+def _reference_errors(
+    engine: Samverkan, conn: Connection, form: str, data: dict[str, Any], case_id: int
+) -> list[dict[str, str]]:
+    problems = attachments.reference_errors(conn, engine.forms.schema(form), data, case_id)
     for name, spec in engine.forms.schema(form).get("properties", {}).items():
         if spec.get("x-reference") != "areas" or name not in data:
             continue

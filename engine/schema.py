@@ -1,4 +1,4 @@
-"""Relational schema: process versions, cases, the task and timer indexes, history, users."""
+"""Relational schema: process versions, cases, the task and timer indexes, history, users, attachments."""
 
 from __future__ import annotations
 
@@ -103,6 +103,10 @@ tasks = Table(
     Index("ix_tasks_state_role", "state", "role"),
     Index("ix_tasks_case", "case_id"),
     Index("ix_tasks_element", "element_id"),
+    # Overview counts and per-case lookups of open tasks: without them PostgreSQL re-scans
+    # every open task per case whenever its statistics are stale (see bench/overview.py).
+    Index("ix_tasks_state_element", "state", "element_id", "case_id"),
+    Index("ix_tasks_state_case", "state", "case_id"),
     Index("ix_tasks_assignee", "assignee"),
 )
 
@@ -123,6 +127,7 @@ timers = Table(
     Column("claimed_at", UtcDateTime()),
     Index("ix_timers_due", "state", "due_at"),
     Index("ix_timers_case", "case_id"),
+    Index("ix_timers_attached_element", "attached_to", "element_id", "case_id"),
 )
 
 history = Table(
@@ -136,7 +141,7 @@ history = Table(
     Column("element_id", String(200)),
     Column("details", JSON, nullable=False),
     Index("ix_history_case", "case_id", "id"),
-    Index("ix_history_action", "action"),
+    Index("ix_history_action_at", "action", "at"),
 )
 
 notifications = Table(
@@ -193,4 +198,19 @@ drafts = Table(
     Column("username", String(200), primary_key=True),
     Column("data", JSON, nullable=False),
     Column("saved_at", UtcDateTime(), nullable=False),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("task_id", String(36), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(200), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", String(200), nullable=False),
+    Column("uploaded_at", UtcDateTime(), nullable=False),
+    Index("ix_attachments_case", "case_id"),
 )

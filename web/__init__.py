@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from engine.attachments import MAX_BYTES, Store
 from engine.context import Samverkan
 
 
@@ -16,15 +18,21 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=os.environ.get("SAMVERKAN_SECRET_KEY") or secrets.token_hex(32),
-        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # Several attachments per form, each checked against ATTACHMENTS_MAX_BYTES on its own.
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        ATTACHMENTS_MAX_BYTES=MAX_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
+    app.config.setdefault(
+        "ATTACHMENTS_DIR", os.environ.get("SAMVERKAN_ATTACHMENTS_DIR") or str(Path.cwd() / "instance" / "attachments")
+    )
+    app.extensions["attachments"] = Store(Path(app.config["ATTACHMENTS_DIR"]), int(app.config["ATTACHMENTS_MAX_BYTES"]))
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, auth, cases, errors, filters, inbox, modeler, overview, tasks
+    from web import api, attachments, auth, cases, errors, filters, inbox, modeler, notifications, overview, tasks
 
     errors.register(app)
     auth.register(app)
@@ -36,6 +44,8 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(cases.bp)
     app.register_blueprint(modeler.bp)
     app.register_blueprint(overview.bp)
+    app.register_blueprint(attachments.bp)
+    app.register_blueprint(notifications.bp)
     return app
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import casefile, cases, queries, reference
+from engine import attachments, casefile, cases, queries, reference
 from engine.errors import Invalid
 from engine.roles import ROLES
 from web import display
@@ -91,6 +91,7 @@ def show(case_id: int) -> str:
         area_name=areas.get(case["area"] or "", case["area"] or ""),
         steps=steps,
         assessment=assessment,
+        attachments=attachments.list_for_case(samverkan, case_id),
         now=samverkan.now(),
         roles=ROLES,
         status_labels=STATUS_LABELS,

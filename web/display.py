@@ -32,7 +32,7 @@ def _scalar(spec: dict[str, Any], value: Any) -> str:
         except ValueError:
             return value
     if isinstance(value, dict):
-        return str(value.get("name", ""))
+        return str(value.get("namn") or value.get("name", ""))
     return str(value)
 
 

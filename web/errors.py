@@ -25,7 +25,7 @@ PAGE_HEADINGS = {
 PAGE_MESSAGES = {
     404: "Adressen finns inte. Kontrollera länken eller gå till Att göra.",
     405: "Sidan kan inte användas så.",
-    413: "Det du skickade är för stort.",
+    413: "Det du skickade är för stort. Varje bilaga får vara högst 10 MB; ladda upp stora filer en i taget.",
 }
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from engine.attachments import size_label
 from engine.clock import STOCKHOLM
 
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
@@ -51,4 +52,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(datetime_sv, "datetime_sv")
     app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(days_sv, "days_sv")
+    app.add_template_filter(size_label, "filesize_sv")
     app.add_template_global(days_between, "days_between")

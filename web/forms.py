@@ -8,6 +8,7 @@ count, so rows can be added and removed by submit buttons without JavaScript.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,24 +143,34 @@ def all_fields(fields: list[Field]) -> list[Field]:
 
 
 def parse(
-    schema: dict[str, Any], form: MultiDict[str, str], prefix: str = "", keep_empty: bool = False
+    schema: dict[str, Any],
+    form: MultiDict[str, str],
+    prefix: str = "",
+    keep_empty: bool = False,
+    files: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Typed JSON from posted values: integers, booleans, dates as strings, lists of rows.
 
     Values that do not parse (``"12a"`` for an integer) are kept as typed so validation
-    complains next to the field and the person sees what they wrote.
+    complains next to the field and the person sees what they wrote. File fields take their
+    value from ``files`` (input name -> stored attachment), see :func:`web.attachments.collect`.
     """
+    files = files or {}
     data: dict[str, Any] = {}
     for key, spec in schema.get("properties", {}).items():
         name = f"{prefix}-{key}" if prefix else key
         widget = widget_of(spec)
         value: Any
-        if widget == "group":
-            value = parse(spec, form, name, keep_empty)
+        if widget == "file":
+            value = files.get(name)
+            if value is None:
+                continue
+        elif widget == "group":
+            value = parse(spec, form, name, keep_empty, files)
             if not value and not keep_empty:
                 continue
         elif widget == "list":
-            value = _parse_rows(spec, form, name, keep_empty)
+            value = _parse_rows(spec, form, name, keep_empty, files)
             if not value and not keep_empty:
                 continue
         elif widget == "checkboxes":
@@ -177,15 +188,38 @@ def parse(
     return data
 
 
-def _parse_rows(spec: dict[str, Any], form: MultiDict[str, str], name: str, keep_empty: bool) -> list[Any]:
+def _parse_rows(
+    spec: dict[str, Any], form: MultiDict[str, str], name: str, keep_empty: bool, files: Mapping[str, Any]
+) -> list[Any]:
     count = _integer(form.get(f"{name}-rows", "0"))
     count = count if isinstance(count, int) and 0 <= count <= 200 else 0
-    rows = [parse(spec.get("items", {}), form, f"{name}-{i}", keep_empty) for i in range(count)]
+    rows = [parse(spec.get("items", {}), form, f"{name}-{i}", keep_empty, files) for i in range(count)]
     if keep_empty:
         return rows
     kept = [row for row in rows if row]
     missing = int(spec.get("minItems", 0)) - len(kept)
     return kept + [{} for _ in range(max(0, min(missing, count - len(kept))))]
+
+
+def has_file_fields(schema: dict[str, Any]) -> bool:
+    """Whether a form needs ``multipart/form-data``: some field, at any depth, is a file."""
+    if widget_of(schema) == "file":
+        return True
+    children = [*schema.get("properties", {}).values(), schema.get("items")]
+    return any(has_file_fields(child) for child in children if isinstance(child, dict))
+
+
+def is_file_input(schema: dict[str, Any], name: str) -> bool:
+    """Whether an input name (``bilagor-0-fil``) is a file field of ``schema``."""
+    spec: Any = schema
+    for part in name.split("-"):
+        if not isinstance(spec, dict):
+            return False
+        if part.isdigit() and int(part) < 200 and spec.get("type") == "array":
+            spec = spec.get("items", {})
+        else:
+            spec = spec.get("properties", {}).get(part)
+    return isinstance(spec, dict) and widget_of(spec) == "file"
 
 
 def _integer(raw: str) -> int | str:

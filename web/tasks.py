@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from engine import cases, drafts, queries, reference
 from engine.errors import Invalid
 from web import forms
+from web.attachments import collect
 from web.auth import engine, login_required, require_user
 
 bp = Blueprint("tasks", __name__)
@@ -39,11 +40,6 @@ def _page(
         if case["data"].get(key)
     ]
     area = values.get("omrade") if "omrade" in schema.get("properties", {}) else None
-    nearby = (
-        [c for c in queries.list_cases(samverkan, area=area, status="active")["items"] if c["id"] != case["id"]]
-        if isinstance(area, str) and area
-        else None
-    )
     draft = drafts.get_draft(samverkan, require_user(), task["id"])
     html = render_template(
         "task.html",
@@ -53,13 +49,21 @@ def _page(
         fields=fields,
         summary=_summary(fields, errors),
         shown=shown,
-        nearby=nearby,
+        nearby=_other_cases(case["id"], area),
+        area=area,
         area_names={a["id"]: a["name"] for a in reference.list_areas(samverkan)},
         draft=draft,
         focus=focus,
-        multipart=any(f.widget == "file" for f in forms.all_fields(fields)),
+        multipart=forms.has_file_fields(schema),
     )
     return html, status
+
+
+def _other_cases(case_id: int, area: Any) -> list[dict[str, Any]] | None:
+    """Open cases in ``area`` other than this one; None when no area is chosen."""
+    if not isinstance(area, str) or not area:
+        return None
+    return [c for c in queries.list_cases(engine(), area=area, status="active")["items"] if c["id"] != case_id]
 
 
 def _summary(fields: list[forms.Field], errors: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -91,19 +95,37 @@ def show(task_id: str) -> Response | tuple[str, int]:
 def submit(task_id: str) -> Response | tuple[str, int]:
     task = _task_for(task_id)
     action = request.form.get("action", "complete")
+    files, refused = collect(task)
+    if refused:
+        values = forms.parse(task["form"], request.form, keep_empty=True, files=files)
+        return _page(task, values, refused, 422)
     if action in ("draft", "show_cases") or ":" in action:
-        values = forms.parse(task["form"], request.form, keep_empty=True)
+        values = forms.parse(task["form"], request.form, keep_empty=True, files=files)
         if action == "draft":
             drafts.save_draft(engine(), require_user(), task_id, values)
             flash("Utkastet är sparat. Du kan fortsätta senare.", "info")
             return redirect(url_for("tasks.show", task_id=task_id))
         return _page(task, values, focus=forms.change_rows(values, action))
-    data = forms.parse(task["form"], request.form)
+    data = forms.parse(task["form"], request.form, files=files)
     try:
         cases.complete_task(engine(), require_user(), task_id, data)
     except Invalid as err:
-        kept = forms.parse(task["form"], request.form, keep_empty=True)
+        kept = forms.parse(task["form"], request.form, keep_empty=True, files=files)
         return _page(task, kept, err.details or [{"field": "", "message": err.message}], 422)
     drafts.discard_drafts(engine(), task_id)
     flash(f"Klart! Uppgiften ”{task['name']}” är slutförd.", "info")
     return redirect(url_for("inbox.index"))
+
+
+@bp.get("/tasks/<task_id>/nearby")
+@login_required()
+def nearby(task_id: str) -> str:
+    """The "other cases in the area" panel alone, for nearby.js when the area select changes."""
+    task = _task_for(task_id)
+    area = request.args.get("omrade", "")
+    return render_template(
+        "_nearby.html",
+        nearby=_other_cases(task["case_id"], area),
+        area=area,
+        area_names={a["id"]: a["name"] for a in reference.list_areas(engine())},
+    )
