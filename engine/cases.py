@@ -189,7 +189,9 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
             raise Conflict("Uppgiften är inte längre öppen.", code="task_closed") from err
         except StepError as err:
             step.error = err
-        step.events.append(Event("completed", user.username, task.element_id, {"task_id": task_id}))
+        # The submitted data goes into history too: each follow-up period's report stays readable
+        # after later periods overwrite the same fields in the case data.
+        step.events.append(Event("completed", user.username, task.element_id, {"task_id": task_id, "data": data}))
         if step.error is None:
             _run(engine, step)
         steps.save(engine, conn, step, user.username)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from engine import reference
+from engine import queries, reference
 from engine.clock import STOCKHOLM, FixedClock
 from engine.context import Samverkan
 from engine.db import create_schema, make_engine
@@ -144,3 +144,19 @@ def test_deadline_on_midsummer_eve_moves_to_the_next_working_day(drive: Driver) 
     drive.move_to("2027-05-26T08:00")
     due = datetime.fromisoformat(drive.task(case_id, "uppfoljningsrapport")["due_at"]).astimezone(STOCKHOLM)
     assert due.date().isoformat() == "2027-06-28"  # Fri midsommarafton, Sat midsommardagen, Sun -> Monday
+
+
+def test_each_follow_up_report_stays_readable_in_the_history(drive: Driver) -> None:
+    case_id = _decided(drive, "start_aktorsinitiativ", period_start="2027-04-01", uppfoljningsintervall="P6M")
+    drive.walk(case_id, "samverkansoverenskommelse", "dialog_med_boende")
+    for period, date in enumerate(("2027-10-01T08:00", "2028-04-03T08:00"), start=1):
+        drive.move_to(date)
+        drive.complete(case_id, "uppfoljningsrapport", lardomar=f"Lärdomar period {period}")
+        drive.complete(case_id, "granska_uppfoljning")
+    reports = [
+        h["details"]["data"]
+        for h in queries.case_history(drive.engine, case_id)
+        if h["action"] == "completed" and h["element_id"] == "uppfoljningsrapport"
+    ]
+    assert [r["lardomar"] for r in reports] == ["Lärdomar period 1", "Lärdomar period 2"]
+    assert drive.case(case_id)["data"]["lardomar"] == "Lärdomar period 2"
