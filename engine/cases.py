@@ -111,6 +111,22 @@ def _load(engine: Samverkan, conn: Connection, case_id: int) -> Step:
     return Step.loaded(case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
 
 
+def _load_with_task(engine: Samverkan, conn: Connection, task_id: str) -> tuple[Any, Step]:
+    """The task row and its case's step in one round trip (the hot path of completing)."""
+    t, c = schema.tasks, schema.cases.c
+    row = conn.execute(
+        select(t, c.process_id, c.process_version, c.lock_version, c.state.label("workflow_state"))
+        .join(schema.cases, c.id == t.c.case_id)
+        .where(t.c.id == task_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
+    definition = engine.definition(conn, row.process_id, row.process_version)
+    workflow = engine.workflows.take(row.case_id, row.lock_version) or engine.runtime.load(definition, row.workflow_state)
+    step = Step.loaded(row.case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
+    return row, step
+
+
 def _remember(engine: Samverkan, step: Step) -> None:
     """After the commit: keep the workflow for the next step on this case (see WorkflowCache)."""
     if step.saved:
@@ -170,14 +186,13 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
     if not isinstance(data, dict):
         raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
     with engine.db.begin() as conn:
-        task = _open_task(conn, task_id)
+        task, step = _load_with_task(engine, conn, task_id)
         if task.role not in user.roles:
             raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
         if task.state != "open":
             raise Conflict("Uppgiften är inte längre öppen.", code="task_closed")
         if task.assignee not in (None, user.username):
             raise Conflict(f"Uppgiften är tagen av {task.assignee}.", code="claimed")
-        step = _load(engine, conn, task.case_id)
         element = step.definition.element(task.element_id)
         form = element.form if element and element.form else task.element_id
         problems = engine.forms.errors(form, data) + _reference_errors(engine, conn, form, data, task.case_id)
@@ -195,7 +210,6 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
         if step.error is None:
             _run(engine, step)
         steps.save(engine, conn, step, user.username)
-    _remember(engine, step)
     _remember(engine, step)
     return int(task.case_id)
 

@@ -45,6 +45,7 @@ class Samverkan:
         self.reader = DefinitionReader(self.forms)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
+        self.token_users: dict[str, tuple[float, User]] = {}
 
     @classmethod
     def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:
