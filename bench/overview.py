@@ -1,24 +1,33 @@
 """Server time of the managers' overview with 10,000 active cases spread over the flow.
 
 Rows are bulk-inserted straight into cases/tasks/timers (a read benchmark needs no real
-workflow state). Prints p50/p95 of `/overview` (page, logged in as chef) and
-`GET /api/v1/overview` over N requests through Flask's test client.
-Usage: python bench/overview.py [--cases 10000] [--requests 50] [--database-url URL]
+workflow state), then the tables are ANALYZEd as autovacuum would eventually do: without
+statistics PostgreSQL guesses a handful of rows and picks nested loops (seconds per page).
+Prints one table, SQLite and PostgreSQL (a schema of its own, dropped afterwards) side by
+side: p50/p95 of `/overview` (page, logged in as chef), `GET /api/v1/overview` and `/areas`
+over N requests each through Flask's test client, plus a line `RESULT {json}`.
+Usage: python bench/overview.py [--cases 10000] [--requests 30] [--no-analyze] [--database-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from engine import accounts, processes, reference, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
@@ -27,6 +36,8 @@ from engine.db import create_schema, make_engine  # noqa: E402
 from web import create_app  # noqa: E402
 
 NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
+PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PATHS = ("/overview", "/api/v1/overview", "/areas")
 
 
 def populate(engine: Samverkan, n: int) -> None:
@@ -79,21 +90,24 @@ def measure(client: object, path: str, n: int) -> tuple[float, float]:
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-        engine = Samverkan(db=make_engine(url), clock=FixedClock(NOW))
+def analyze(engine: Samverkan) -> None:
+    """Fresh statistics for the bulk-loaded tables only (a bare ANALYZE would walk every schema)."""
+    tables = ", ".join(t.name for t in (schema.cases, schema.tasks, schema.timers, schema.history))
+    with engine.db.begin() as conn:
+        conn.exec_driver_sql(f"ANALYZE {tables}" if conn.dialect.name == "postgresql" else "ANALYZE")
+
+
+def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tuple[float, float]]:
+    engine = Samverkan(db=make_engine(url), clock=FixedClock(NOW))
+    try:
         create_schema(engine.db)
         reference.load_example_areas(engine)
         started = time.perf_counter()
-        populate(engine, args.cases)
+        populate(engine, cases)
+        if fresh_stats:
+            analyze(engine)
         elapsed = time.perf_counter() - started
-        print(f"{args.cases} aktiva ärenden inlagda på {elapsed:.1f} s ({engine.db.dialect.name})")
+        print(f"{cases} aktiva ärenden inlagda på {elapsed:.1f} s ({engine.db.dialect.name})", flush=True)
         accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
         token = accounts.new_token(engine, "chef")
         app = create_app({"TESTING": True}, engine=engine)
@@ -102,14 +116,68 @@ def main() -> None:
             session["username"] = "chef"
         api = app.test_client()
         api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        print(f"{'sökväg':<22}{'p50 ms':>10}{'p95 ms':>10}  (n={args.requests})")
-        for label, client, path in (
-            ("/overview", page, "/overview"),
-            ("/api/v1/overview", api, "/api/v1/overview"),
-            ("/areas", page, "/areas"),
-        ):
-            p50, p95 = measure(client, path, args.requests)
-            print(f"{label:<22}{p50:>10.1f}{p95:>10.1f}")
+        results = {}
+        for path in PATHS:
+            client = api if path.startswith("/api/") else page
+            client.get(path)  # warm: templates, process definition, pool
+            results[path] = measure(client, path, requests)
+        return results
+    finally:
+        engine.db.dispose()
+
+
+@contextmanager
+def pg_schema() -> Iterator[str | None]:
+    """A URL to a fresh PostgreSQL schema, dropped afterwards; None when PostgreSQL is not there."""
+    name = f"bench_overview_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    except Exception as err:  # no PostgreSQL here: report and go on with SQLite only
+        print(f"(PostgreSQL hoppas över: {err.__class__.__name__})")
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield f"{PG}?options=-csearch_path%3D{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE after the bulk insert")
+    parser.add_argument("--database-url", help="only this database instead of SQLite and PostgreSQL")
+    args = parser.parse_args()
+    fresh_stats = not args.no_analyze
+    table: dict[str, dict[str, tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.database_url:
+            table[make_engine(args.database_url).dialect.name] = run(
+                args.database_url, args.cases, args.requests, fresh_stats
+            )
+        else:
+            table["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", args.cases, args.requests, fresh_stats)
+            with pg_schema() as url:
+                if url is not None:
+                    table["postgresql"] = run(url, args.cases, args.requests, fresh_stats)
+    print(f"\nServertid, {args.cases} aktiva ärenden, n={args.requests} per sökväg, ms (mål < 150 för översikten)")
+    header = "".join(f"{db + ' p50':>16}{db + ' p95':>16}" for db in table)
+    print(f"{'sökväg':<20}{header}")
+    for path in PATHS:
+        cells = "".join(f"{table[db][path][0]:>16.1f}{table[db][path][1]:>16.1f}" for db in table)
+        print(f"{path:<20}{cells}")
+    summary = {
+        f"{db} {path} p50/p95 ms": f"{p50:.1f} / {p95:.1f}"
+        for db, paths in table.items()
+        for path, (p50, p95) in paths.items()
+    }
+    print("RESULT " + json.dumps({"overview": summary}))
 
 
 if __name__ == "__main__":

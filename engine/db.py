@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 
 from engine.schema import metadata
 
@@ -51,4 +51,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
+    """Create missing tables, then missing indexes: ``create_all`` skips indexes of tables that exist."""
     metadata.create_all(engine)
+    with engine.begin() as conn:
+        present = {table: {i["name"] for i in inspect(conn).get_indexes(table)} for table in metadata.tables}
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                if index.name not in present[table.name]:
+                    index.create(conn)

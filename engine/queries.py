@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, func, select
 from engine import schema
 from engine.context import Samverkan, User
 from engine.errors import NotFound
+from engine.reports import element_counts
 
 c, t, h = schema.cases, schema.tasks, schema.history
 
@@ -141,6 +142,13 @@ def list_tasks(engine: Samverkan, user: User, mine: bool = False) -> list[dict[s
         return [task_view(r) for r in conn.execute(query)]
 
 
+def count_tasks(engine: Samverkan, user: User) -> int:
+    """How many open tasks ``list_tasks`` would give: a count for the menu, not the rows."""
+    query = select(func.count()).select_from(t).where(t.c.state == "open", t.c.role.in_(sorted(user.roles)))
+    with engine.db.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def get_task(engine: Samverkan, task_id: str) -> dict[str, Any]:
     with engine.db.connect() as conn:
         row = conn.execute(select(t).where(t.c.id == task_id)).first()
@@ -175,31 +183,14 @@ def overview(engine: Samverkan) -> dict[str, Any]:
     """Counts over active cases: by phase, by waiting element, and overdue tasks."""
     with engine.db.connect() as conn:
         by_phase = {
-            phase or "": n
+            phase or "": int(n)
             for phase, n in conn.execute(
                 select(c.c.phase, func.count()).where(c.c.status == "active").group_by(c.c.phase)
             )
         }
-        active_tasks = (
-            select(t.c.element_id, func.count(func.distinct(t.c.case_id)))
-            .join(c, c.c.id == t.c.case_id)
-            .where(t.c.state == "open", c.c.status == "active")
-            .group_by(t.c.element_id)
-        )
-        by_element = {e: int(n) for e, n in conn.execute(active_tasks)}
-        tm = schema.timers
-        waiting = (
-            select(tm.c.element_id, func.count(func.distinct(tm.c.case_id)))
-            .join(c, c.c.id == tm.c.case_id)
-            .where(c.c.status == "active", tm.c.attached_to.is_(None))
-            .group_by(tm.c.element_id)
-        )
-        for element_id, n in conn.execute(waiting):
-            by_element[element_id] = by_element.get(element_id, 0) + int(n)
-        overdue = conn.execute(
-            select(func.count())
-            .select_from(t)
-            .join(c, c.c.id == t.c.case_id)
-            .where(t.c.state == "open", c.c.status == "active", t.c.due_at < engine.now())
-        ).scalar_one()
-    return {"by_phase": by_phase, "by_element": by_element, "overdue": int(overdue)}
+        elements = element_counts(conn, engine.now())
+    return {
+        "by_phase": by_phase,
+        "by_element": {e: n["waiting"] for e, n in elements.items()},
+        "overdue": sum(n["overdue"] for n in elements.values()),
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, literal_column, select, union_all
 
 from engine import schema
 from engine.context import Samverkan
@@ -34,42 +34,36 @@ def by_phase(engine: Samverkan) -> dict[str, int]:
 
 
 def by_element(engine: Samverkan, process_id: str | None = None) -> dict[str, dict[str, int]]:
-    """Per BPMN element: active cases waiting there (open task or waiting timer) and overdue tasks."""
-    now = engine.now()
+    """Per BPMN element: active cases waiting there (open task or timer) and overdue tasks."""
+    with engine.db.connect() as conn:
+        return element_counts(conn, engine.now(), process_id)
+
+
+def element_counts(conn: Connection, now: datetime, process_id: str | None = None) -> dict[str, dict[str, int]]:
+    """One statement: per element, distinct active cases waiting there and their overdue open tasks.
+
+    Open tasks and non-boundary timers are united into (element, case, late) rows and
+    aggregated once. A case waits at a timer whatever the timer's state (waiting, being
+    fired, or in an incident); boundary timers (``attached_to`` set) belong to their task.
+    """
     active = [c.c.status == "active"]
     if process_id is not None:
         active.append(c.c.process_id == process_id)
-    found: dict[str, dict[str, int]] = {}
-
-    def add(element_id: str, key: str, n: int) -> None:
-        found.setdefault(element_id, {"waiting": 0, "overdue": 0})[key] += int(n)
-
-    with engine.db.connect() as conn:
-        tasks = (
-            select(t.c.element_id, func.count(func.distinct(t.c.case_id)))
-            .join(c, c.c.id == t.c.case_id)
-            .where(t.c.state == "open", *active)
-            .group_by(t.c.element_id)
-        )
-        for element_id, n in conn.execute(tasks):
-            add(element_id, "waiting", n)
-        overdue = (
-            select(t.c.element_id, func.count())
-            .join(c, c.c.id == t.c.case_id)
-            .where(t.c.state == "open", t.c.due_at < now, *active)
-            .group_by(t.c.element_id)
-        )
-        for element_id, n in conn.execute(overdue):
-            add(element_id, "overdue", n)
-        timers = (
-            select(tm.c.element_id, func.count(func.distinct(tm.c.case_id)))
-            .join(c, c.c.id == tm.c.case_id)
-            .where(tm.c.attached_to.is_(None), tm.c.state == "waiting", *active)
-            .group_by(tm.c.element_id)
-        )
-        for element_id, n in conn.execute(timers):
-            add(element_id, "waiting", n)
-    return found
+    at_task = (
+        select(t.c.element_id, t.c.case_id, case((t.c.due_at < now, 1), else_=0).label("late"))
+        .join(c, c.c.id == t.c.case_id)
+        .where(t.c.state == "open", *active)
+    )
+    at_timer = (
+        select(tm.c.element_id, tm.c.case_id, literal_column("0").label("late"))
+        .join(c, c.c.id == tm.c.case_id)
+        .where(tm.c.attached_to.is_(None), *active)
+    )
+    waiting = union_all(at_task, at_timer).subquery()
+    query = select(
+        waiting.c.element_id, func.count(func.distinct(waiting.c.case_id)), func.sum(waiting.c.late)
+    ).group_by(waiting.c.element_id)
+    return {element_id: {"waiting": int(n), "overdue": int(late or 0)} for element_id, n, late in conn.execute(query)}
 
 
 def per_month(engine: Samverkan) -> list[dict[str, Any]]:
@@ -108,9 +102,7 @@ def cases_at(engine: Samverkan, element_id: str, overdue: bool = False, limit: i
             waiting_task = waiting_task.where(t.c.due_at < now)
         condition: ColumnElement[bool] = c.c.id.in_(waiting_task)
         if not overdue:
-            waiting_timer = select(tm.c.case_id).where(
-                tm.c.element_id == element_id, tm.c.state == "waiting", tm.c.attached_to.is_(None)
-            )
+            waiting_timer = select(tm.c.case_id).where(tm.c.element_id == element_id, tm.c.attached_to.is_(None))
             condition = condition | c.c.id.in_(waiting_timer)
         due = (
             select(func.min(t.c.due_at))
@@ -137,22 +129,32 @@ def cases_at(engine: Samverkan, element_id: str, overdue: bool = False, limit: i
         ]
 
 
+NO_AREA = "-"
+"""The ``area`` filter value for cases not yet placed in an area."""
+
+
 def area_view(
     engine: Samverkan,
     area: str | None = None,
     phase: str | None = None,
     role: str | None = None,
     overdue: bool = False,
+    per_area: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Active cases grouped by area: phase, next deadline, contact person, decided support, period.
 
     An area with more than one active case is flagged ``coordination`` ("Samordning behövs"),
-    counted over all its active cases whatever the filters.
+    counted over all its active cases whatever the filters. ``per_area`` limits each area to
+    its cases ranked ``offset + 1`` … ``offset + per_area`` (by id); ``matching`` says how many
+    cases of the area pass the filters. ``None`` (the CSV) gives every case.
     """
     now = engine.now()
     a = schema.areas
     conditions = [c.c.status == "active"]
-    if area:
+    if area == NO_AREA:
+        conditions.append(c.c.area.is_(None))
+    elif area:
         conditions.append(c.c.area == area)
     if phase:
         conditions.append(c.c.phase == phase)
@@ -163,49 +165,31 @@ def area_view(
         task_filters.append(t.c.due_at < now)
     if task_filters:
         conditions.append(c.c.id.in_(select(t.c.case_id).where(t.c.state == "open", *task_filters)))
-    next_due = select(func.min(t.c.due_at)).where(t.c.case_id == c.c.id, t.c.state == "open").scalar_subquery()
-    assignee = (
-        select(func.min(t.c.assignee))
-        .where(t.c.case_id == c.c.id, t.c.state == "open", t.c.assignee.is_not(None))
-        .scalar_subquery()
-    )
+    where = and_(*conditions)
     with engine.db.connect() as conn:
         names = {r.id: r.name for r in conn.execute(select(a.c.id, a.c.name))}
-        totals = {
-            area_id: int(n)
-            for area_id, n in conn.execute(
-                select(c.c.area, func.count()).where(c.c.status == "active").group_by(c.c.area)
-            )
-        }
-        rows = conn.execute(
-            select(
-                c.c.id,
-                c.c.title,
-                c.c.area,
-                c.c.phase,
-                c.c.created_by,
-                c.c.data["beviljat_belopp_sek"].label("beviljat"),
-                c.c.data["period_start"].label("period_start"),
-                c.c.data["period_slut"].label("period_slut"),
-                next_due.label("next_due"),
-                assignee.label("assignee"),
-            )
-            .where(and_(*conditions))
-            .order_by(c.c.area, c.c.id)
-        ).all()
+        count_by_area = select(c.c.area, func.count()).group_by(c.c.area)
+        totals = {r[0]: int(r[1]) for r in conn.execute(count_by_area.where(c.c.status == "active"))}
+        matching = (
+            totals if len(conditions) == 1 else {r[0]: int(r[1]) for r in conn.execute(count_by_area.where(where))}
+        )
+        rows = conn.execute(_area_rows(where, per_area, offset)).all()
+        next_tasks = _open_task_summary(conn, [r.id for r in rows] if per_area is not None else None)
     groups: dict[str | None, dict[str, Any]] = {}
     for r in rows:
         group = groups.setdefault(
             r.area,
             {
                 "area": r.area,
+                "filter_value": r.area or NO_AREA,
                 "name": names.get(r.area or "", r.area or "Inget område"),
                 "active_total": totals.get(r.area, 0),
+                "matching": int(matching.get(r.area, 0)),
                 "coordination": totals.get(r.area, 0) > 1,
                 "cases": [],
             },
         )
-        due = _aware(r.next_due)
+        due, assignee = next_tasks.get(r.id, (None, None))
         group["cases"].append(
             {
                 "id": r.id,
@@ -213,13 +197,54 @@ def area_view(
                 "phase": r.phase,
                 "next_due": due.isoformat() if due else None,
                 "overdue": bool(due and due < now),
-                "contact": r.assignee or r.created_by,
+                "contact": assignee or r.created_by,
                 "beviljat_belopp_sek": _int_or_none(r.beviljat),
                 "period_start": _str_or_none(r.period_start),
                 "period_slut": _str_or_none(r.period_slut),
             }
         )
     return sorted(groups.values(), key=lambda g: str(g["name"]))
+
+
+def _area_rows(where: ColumnElement[bool], per_area: int | None, offset: int) -> Select[Any]:
+    """The cases to show: all, or a window of each area's cases ranked by id."""
+    columns = (
+        c.c.id,
+        c.c.title,
+        c.c.area,
+        c.c.phase,
+        c.c.created_by,
+        c.c.data["beviljat_belopp_sek"].label("beviljat"),
+        c.c.data["period_start"].label("period_start"),
+        c.c.data["period_slut"].label("period_slut"),
+    )
+    if per_area is None:
+        return select(*columns).where(where).order_by(c.c.area, c.c.id)
+    rank = func.row_number().over(partition_by=c.c.area, order_by=c.c.id).label("rank")
+    ranked = select(c.c.id, rank).where(where).subquery()
+    return (
+        select(*columns)
+        .join(ranked, ranked.c.id == c.c.id)
+        .where(ranked.c.rank > offset, ranked.c.rank <= offset + per_area)
+        .order_by(c.c.area, c.c.id)
+    )
+
+
+def _open_task_summary(conn: Connection, case_ids: list[int] | None) -> dict[int, tuple[datetime | None, str | None]]:
+    """Per case: the earliest deadline of its open tasks and one of their assignees.
+
+    One grouped query instead of two correlated subqueries per case; ``None`` means all cases.
+    """
+    query = (
+        select(t.c.case_id, func.min(t.c.due_at), func.min(t.c.assignee))
+        .where(t.c.state == "open")
+        .group_by(t.c.case_id)
+    )
+    if case_ids is not None:
+        if not case_ids:
+            return {}
+        query = query.where(t.c.case_id.in_(case_ids))
+    return {case_id: (_aware(due), assignee) for case_id, due, assignee in conn.execute(query)}
 
 
 def _aware(value: Any) -> datetime | None:

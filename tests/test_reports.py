@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine import reports
+from engine import accounts, reports
 from engine.clock import FixedClock
 from engine.context import Samverkan
 from engine.forms import FormLibrary
 from tests.samverkansstod import INITIERING, Driver
+from web import create_app
 
 
 @pytest.fixture
@@ -57,3 +58,63 @@ def test_counts_follow_cases_through_the_flow(drive: Driver, engine: Samverkan) 
     assert [c["id"] for g in only_bedomning for c in g["cases"]] == [first]
     months = reports.per_month(engine)
     assert months == [{"month": "2027-03", "started": 3, "ended": 0}]
+
+
+def test_ended_per_month_counts_cases_when_they_end(drive: Driver, engine: Samverkan) -> None:
+    declined = (*INITIERING, "registrera_ansokan")
+    march_ended, april_ended = drive.start(title="Avstyrks i mars"), drive.start(title="Avstyrks i april")
+    drive.walk(march_ended, *declined)
+    drive.complete(march_ended, "bedomning", rekommendation="avstyrk")
+    assert drive.complete(march_ended, "meddela_avslag")["status"] == "completed"
+    drive.walk(april_ended, *declined)
+
+    drive.advance(35)  # 2027-04-05
+    assert drive.case(april_ended)["status"] == "active"
+    drive.complete(april_ended, "bedomning", rekommendation="avstyrk")
+    assert drive.complete(april_ended, "meddela_avslag")["status"] == "completed"
+    drive.start(title="Startad i april")
+
+    assert reports.per_month(engine) == [
+        {"month": "2027-03", "started": 2, "ended": 1},
+        {"month": "2027-04", "started": 1, "ended": 1},
+    ]
+    assert reports.by_phase(engine)["Initiering"] == 1  # ended cases leave the active counts
+
+
+def test_case_diagram_json_gives_current_and_passed_elements(drive: Driver, engine: Samverkan) -> None:
+    moved_on, just_started = drive.start(title="Har kommit en bit"), drive.start(title="Nystartad")
+    drive.walk(moved_on, *INITIERING)
+    accounts.add_user(engine, "cecilia", ["chef"], "lösenord-123")
+    client = create_app({"TESTING": True}, engine=engine).test_client()
+    with client.session_transaction() as session:
+        session["username"] = "cecilia"
+
+    position = client.get(f"/cases/{moved_on}/diagram.json").get_json()
+    assert position["process_id"] == "samverkansstod" and position["version"] == 1
+    assert position["status"] == "active"
+    assert position["active"] == ["registrera_ansokan"]
+    assert set(INITIERING) <= set(position["passed"])
+    assert "registrera_ansokan" not in position["passed"]
+    assert position["xml_url"] == "/diagrams/samverkansstod/1.bpmn"
+    assert client.get(position["xml_url"]).status_code == 200
+
+    fresh = client.get(f"/cases/{just_started}/diagram.json").get_json()
+    assert fresh["active"] == ["registrera_initiativ"]
+    assert not set(INITIERING) & set(fresh["passed"])
+    assert client.get("/cases/999999/diagram.json").status_code == 404
+
+
+def test_area_view_limits_each_area_and_counts_what_matches(drive: Driver, engine: Samverkan) -> None:
+    in_rosengard = [drive.start(title=f"Rosengård {i}") for i in range(3)]
+    for case_id in in_rosengard:
+        drive.complete(case_id, "registrera_initiativ", omrade="rosengard")
+    without_area = drive.start(title="Utan område")
+
+    limited = {g["area"]: g for g in reports.area_view(engine, per_area=2)}
+    assert [c["id"] for c in limited["rosengard"]["cases"]] == in_rosengard[:2]
+    assert limited["rosengard"]["matching"] == limited["rosengard"]["active_total"] == 3
+    second_page = reports.area_view(engine, area="rosengard", per_area=2, offset=2)
+    assert [c["id"] for g in second_page for c in g["cases"]] == in_rosengard[2:]
+    assert [c["id"] for g in reports.area_view(engine, area=reports.NO_AREA) for c in g["cases"]] == [without_area]
+    everything = reports.area_view(engine)
+    assert sum(len(g["cases"]) for g in everything) == 4

@@ -135,7 +135,7 @@ def _inbox_count() -> int | None:
     user = current_user()
     if user is None:
         return None
-    return len(queries.list_tasks(engine(), user))
+    return queries.count_tasks(engine(), user)
 
 
 def _safe_next(target: str | None) -> str:

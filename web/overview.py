@@ -98,14 +98,31 @@ def _area_filters() -> dict[str, Any]:
     }
 
 
+PER_AREA = 20
+"""Cases shown per area on the page of all areas; each area links to its own pages."""
+PAGE_SIZE = 100
+"""Cases per page when one area is chosen. The CSV always has every case."""
+
+
 @bp.get("/areas")
 @login_required()
 def areas() -> str:
     filters = _area_filters()
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    one_area = filters["area"] is not None
+    size = PAGE_SIZE if one_area else PER_AREA
+    groups = reports.area_view(engine(), **filters, per_area=size, offset=(page_number - 1) * size if one_area else 0)
+    pages = max(1, -(-groups[0]["matching"] // size)) if one_area and groups else 1
     return render_template(
         "areas.html",
-        groups=reports.area_view(engine(), **filters),
+        groups=groups,
         filters=filters,
+        one_area=one_area,
+        page=page_number,
+        pages=pages,
+        page_url=lambda n: url_for("overview.areas") + _query({**filters, "page": str(n)}),
+        area_url=lambda area: url_for("overview.areas") + _query({**filters, "area": area}),
         areas=reference.list_areas(engine()),
         phases=PHASES,
         roles=ROLES,
