@@ -122,7 +122,9 @@ def _load_with_task(engine: Samverkan, conn: Connection, task_id: str) -> tuple[
     if row is None:
         raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
     definition = engine.definition(conn, row.process_id, row.process_version)
-    workflow = engine.workflows.take(row.case_id, row.lock_version) or engine.runtime.load(definition, row.workflow_state)
+    workflow = engine.workflows.take(row.case_id, row.lock_version)
+    if workflow is None:
+        workflow = engine.runtime.load(definition, row.workflow_state)
     step = Step.loaded(row.case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
     return row, step
 

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 
 from engine.schema import metadata
 
@@ -29,7 +31,9 @@ def make_engine(url: str | None = None) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout; recycle instead so idle
+    # connections the server may have dropped are not reused.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -51,7 +55,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables, then missing indexes: ``create_all`` skips indexes of tables that exist."""
+    """Create missing tables, then missing indexes: ``create_all`` skips indexes of tables that exist.
+
+    Tests build their fresh databases this way; real databases go through :func:`migrate`.
+    """
     metadata.create_all(engine)
     with engine.begin() as conn:
         present = {table: {i["name"] for i in inspect(conn).get_indexes(table)} for table in metadata.tables}
@@ -59,3 +66,28 @@ def create_schema(engine: Engine) -> None:
             for index in table.indexes:
                 if index.name not in present[table.name]:
                     index.create(conn)
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration (idempotent)."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+    if "alembic_version" not in tables and "cases" in tables:
+        # Made by create_all before there were migrations (development databases only): bring it
+        # up to the current tables and indexes, then record it as the newest revision.
+        create_schema(engine)
+        with engine.begin() as conn:
+            command.stamp(_alembic_config(conn), "head")
+        return
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")

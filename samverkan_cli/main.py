@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine import accounts, processes, reference
 from engine.context import SYSTEM, Samverkan
-from engine.db import create_schema
+from engine.db import migrate
 from engine.errors import DomainError
 from engine.roles import ROLES
 
@@ -24,8 +24,8 @@ def _engine() -> Samverkan:
 
 
 def init(engine: Samverkan) -> None:
-    """Create or upgrade the schema, deploy bundled BPMN, load reference data (idempotent)."""
-    create_schema(engine.db)
+    """Create or upgrade the schema (Alembic migrations), deploy bundled BPMN, load reference data (idempotent)."""
+    migrate(engine.db)
     for path in sorted(BPMN_DIR.glob("*.bpmn")):
         processes.deploy(engine, SYSTEM, path.read_bytes(), comment=f"Levererad med produkten ({path.name})")
     reference.load_example_areas(engine)
@@ -59,7 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     engine = _engine()
-    create_schema(engine.db)
+    migrate(engine.db)
     accounts.add_user(engine, args.name, args.role, args.password)
     print(f"Användaren {args.name} skapad med roller: {', '.join(args.role)}")
     return 0
@@ -72,7 +72,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     engine = _engine()
-    create_schema(engine.db)
+    migrate(engine.db)
     path = Path(args.file)
     if not path.is_file():
         raise SystemExit(f"samverkan: filen {path} finns inte")

@@ -1,0 +1,1 @@
+"""Alembic migrations of Samverkan's schema (run by `samverkan init`)."""
