@@ -15,21 +15,28 @@ _FORMAT_CHECKER = FormatChecker()
 
 
 class FormLibrary:
-    """Reads forms from a directory and caches their compiled validators."""
+    """Reads forms from directories (the first that has a form wins) and caches their validators."""
 
-    def __init__(self, directory: Path = FORMS_DIR) -> None:
-        self.directory = directory
+    def __init__(self, *directories: Path) -> None:
+        self.directories = directories or (FORMS_DIR,)
+
+    def _path(self, name: str) -> Path | None:
+        for directory in self.directories:
+            path = directory / f"{name}.json"
+            if path.is_file():
+                return path
+        return None
 
     def exists(self, name: str) -> bool:
-        return (self.directory / f"{name}.json").is_file()
+        return self._path(name) is not None
 
     def names(self) -> list[str]:
-        return sorted(p.stem for p in self.directory.glob("*.json"))
+        return sorted({p.stem for directory in self.directories for p in directory.glob("*.json")})
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one library per app, lives as long as it
     def schema(self, name: str) -> dict[str, Any]:
-        path = self.directory / f"{name}.json"
-        if not path.is_file():
+        path = self._path(name)
+        if path is None:
             return {"type": "object", "properties": {}}
         loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return loaded

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, func, select
 from engine import schema
 from engine.context import Samverkan, User
 from engine.errors import NotFound
+from engine.filters import case_filters
 from engine.reports import element_counts
 
 c, t, h = schema.cases, schema.tasks, schema.history
@@ -103,22 +104,8 @@ def list_cases(
     limit: int = 500,
     offset: int = 0,
 ) -> dict[str, Any]:
-    conditions = []
-    if status:
-        conditions.append(c.c.status == status)
-    if area:
-        conditions.append(c.c.area == area)
-    if phase:
-        conditions.append(c.c.phase == phase)
-    task_filters = []
-    if element:
-        task_filters.append(t.c.element_id == element)
-    if role:
-        task_filters.append(t.c.role == role)
-    if overdue:
-        task_filters.append(t.c.due_at < engine.now())
-    if task_filters:
-        conditions.append(c.c.id.in_(select(t.c.case_id).where(t.c.state == "open", *task_filters)))
+    conditions = case_filters(engine.now(), status=status, area=area, phase=phase, element=element, role=role,
+                              overdue=overdue)  # fmt: skip
     where = and_(*conditions) if conditions else None
     with engine.db.connect() as conn:
         count_query = select(func.count()).select_from(c)

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, lite
 from engine import schema
 from engine.context import Samverkan
 from engine.definitions import PHASES
+from engine.filters import case_filters
 
 c, t, tm, h = schema.cases, schema.tasks, schema.timers, schema.history
 
@@ -151,20 +152,11 @@ def area_view(
     """
     now = engine.now()
     a = schema.areas
-    conditions = [c.c.status == "active"]
+    conditions = case_filters(
+        now, status="active", area=None if area == NO_AREA else area, phase=phase, role=role, overdue=overdue
+    )
     if area == NO_AREA:
         conditions.append(c.c.area.is_(None))
-    elif area:
-        conditions.append(c.c.area == area)
-    if phase:
-        conditions.append(c.c.phase == phase)
-    task_filters = []
-    if role:
-        task_filters.append(t.c.role == role)
-    if overdue:
-        task_filters.append(t.c.due_at < now)
-    if task_filters:
-        conditions.append(c.c.id.in_(select(t.c.case_id).where(t.c.state == "open", *task_filters)))
     where = and_(*conditions)
     with engine.db.connect() as conn:
         names = {r.id: r.name for r in conn.execute(select(a.c.id, a.c.name))}

@@ -18,8 +18,9 @@ from engine import accounts, reference
 from engine.clock import FixedClock
 from engine.context import Samverkan
 from engine.db import create_schema, make_engine
-from engine.forms import FormLibrary
+from engine.forms import FORMS_DIR, FormLibrary
 from tests.http import ApiClient
+from tests.samverkansstod import Driver
 
 TESTS = Path(__file__).resolve().parent
 PG_ADMIN_URL = os.environ.get("SAMVERKAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -65,7 +66,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def test_forms() -> FormLibrary:
-    return FormLibrary(TESTS / "forms")
+    # The small test processes' forms, then the product's own (for the samverkansstöd model).
+    return FormLibrary(TESTS / "forms", FORMS_DIR)
 
 
 @pytest.fixture
@@ -96,3 +98,9 @@ def live_server(engine: Samverkan) -> Iterator[str]:
 def api(live_server: str, engine: Samverkan) -> ApiClient:
     """A client factory: ``api.as_role('kontaktperson')`` gives a client with that user's token."""
     return ApiClient(live_server, engine, accounts)
+
+
+@pytest.fixture
+def drive(engine: Samverkan, clock: FixedClock) -> Driver:
+    """The real samverkansstöd model deployed on the test engine, driven as officials would."""
+    return Driver(engine, clock)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,25 +12,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import accounts, attachments, cases, reference, schema
-from engine.clock import FixedClock
-from engine.context import Samverkan, User
-from engine.db import create_schema, make_engine
+from engine import accounts, attachments, cases, schema
+from engine.context import User
 from engine.errors import Conflict, Forbidden, Invalid
 from tests.samverkansstod import INITIERING, USERS, Driver
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 KIM = USERS["kontaktperson"]
-
-
-@pytest.fixture
-def drive(database_url: str, clock: FixedClock) -> Iterator[Driver]:
-    engine = Samverkan(db=make_engine(database_url), clock=clock)
-    create_schema(engine.db)
-    reference.load_example_areas(engine)
-    yield Driver(engine, clock)
-    engine.db.dispose()
 
 
 @pytest.fixture

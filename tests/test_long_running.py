@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from engine import reference, schema
-from engine.clock import FixedClock
-from engine.context import Samverkan
-from engine.db import create_schema, make_engine
+from engine import schema
 from tests.samverkansstod import TO_DECISION, Driver
 
 PERIODS = 130  # without pruning SpiffWorkflow's recursive tree walk fails before this
-
-
-@pytest.fixture
-def drive(database_url: str, clock: FixedClock) -> Iterator[Driver]:
-    engine = Samverkan(db=make_engine(database_url), clock=clock)
-    create_schema(engine.db)
-    reference.load_example_areas(engine)
-    yield Driver(engine, clock)
-    engine.db.dispose()
 
 
 def _stored_tasks(drive: Driver, case_id: int) -> int:

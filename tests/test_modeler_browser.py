@@ -8,9 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engine import processes
-from engine.clock import FixedClock
 from engine.context import Samverkan
-from engine.forms import FormLibrary
 from tests.browser import SCREENSHOTS, base_url, browser_type_launch_args, log_in  # noqa: F401
 from tests.samverkansstod import Driver
 
@@ -19,16 +17,6 @@ from tests.samverkansstod import Driver
 def database_url(tmp_path: Path) -> str:
     """Browser tests run on SQLite only; the engine queries they rely on are tested on both."""
     return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-
-
-@pytest.fixture
-def test_forms() -> FormLibrary:
-    return FormLibrary()  # the real forms/: the samverkansstöd model needs them
-
-
-@pytest.fixture
-def drive(engine: Samverkan, clock: FixedClock) -> Driver:
-    return Driver(engine, clock)
 
 
 def open_modeler(page: Page, live_server: str, engine: Samverkan) -> None:

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.clock import FixedClock
 from engine.context import Samverkan
-from engine.forms import FormLibrary
 from tests.browser import (  # noqa: F401
     SCREENSHOTS,
     axe_violations,
@@ -25,16 +23,6 @@ from tests.samverkansstod import INITIERING, Driver
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-
-
-@pytest.fixture
-def test_forms() -> FormLibrary:
-    return FormLibrary()
-
-
-@pytest.fixture
-def drive(engine: Samverkan, clock: FixedClock) -> Driver:
-    return Driver(engine, clock)
 
 
 def test_chef_sees_counts_on_the_diagram_and_exports_areas(

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from engine import accounts, reports
-from engine.clock import FixedClock
 from engine.context import Samverkan
-from engine.forms import FormLibrary
 from tests.samverkansstod import INITIERING, Driver
 from web import create_app
-
-
-@pytest.fixture
-def test_forms() -> FormLibrary:
-    return FormLibrary()
-
-
-@pytest.fixture
-def drive(engine: Samverkan, clock: FixedClock) -> Driver:
-    return Driver(engine, clock)
 
 
 def test_counts_follow_cases_through_the_flow(drive: Driver, engine: Samverkan) -> None:

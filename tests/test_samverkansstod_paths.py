@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 
-from engine import queries, reference
-from engine.clock import STOCKHOLM, FixedClock
-from engine.context import Samverkan
-from engine.db import create_schema, make_engine
+from engine import queries
+from engine.clock import STOCKHOLM
 from tests.samverkansstod import INITIERING, TO_DECISION, Driver
-
-
-@pytest.fixture
-def drive(database_url: str, clock: FixedClock) -> Iterator[Driver]:
-    engine = Samverkan(db=make_engine(database_url), clock=clock)
-    create_schema(engine.db)
-    reference.load_example_areas(engine)
-    yield Driver(engine, clock)
-    engine.db.dispose()
 
 
 def _decided(drive: Driver, start: str, **decision: object) -> int:

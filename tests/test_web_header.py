@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
-from engine import accounts, cases, reference, schema
-from engine.clock import FixedClock
+from engine import accounts, cases, schema
 from engine.context import Samverkan
-from engine.db import create_schema, make_engine
 from tests.samverkansstod import USERS, Driver
-
-
-@pytest.fixture
-def drive(database_url: str, clock: FixedClock) -> Iterator[Driver]:
-    engine = Samverkan(db=make_engine(database_url), clock=clock)
-    create_schema(engine.db)
-    reference.load_example_areas(engine)
-    yield Driver(engine, clock)
-    engine.db.dispose()
 
 
 def _csrf(page: str) -> str:

@@ -8,17 +8,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from engine import cases, processes, reference, schema
+from engine import cases, processes, schema
 from engine.clock import FixedClock
 from engine.context import Samverkan, User
-from engine.db import create_schema, make_engine
 from tests.samverkansstod import TO_DECISION, Driver
 
 BPMN = Path(__file__).parent / "bpmn" / "wait_timer.bpmn"
@@ -116,16 +114,6 @@ def test_now_must_be_a_timezone_aware_instant(engine: Samverkan, database_url: s
     err = _output(worker)
     assert worker.returncode == 2
     assert len(err.strip().splitlines()) == 1 and "tidszon" in err
-
-
-@pytest.fixture
-def drive(database_url: str, clock: FixedClock) -> Iterator[Driver]:
-    """The real model with the real forms."""
-    engine = Samverkan(db=make_engine(database_url), clock=clock)
-    create_schema(engine.db)
-    reference.load_example_areas(engine)
-    yield Driver(engine, clock)
-    engine.db.dispose()
 
 
 def test_catch_up_after_90_days_closes_the_komplettering_case_after_its_reminder(
