@@ -20,7 +20,8 @@ from sqlalchemy import Connection, select
 
 from engine import schema
 from engine.context import Samverkan, User
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Invalid, NotFound
+from engine.task_access import open_task_for
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -139,15 +140,8 @@ def save(engine: Samverkan, store: Store, user: User, task_id: str, filename: st
     extension = kind_of(name)
     if extension not in KINDS:
         raise Invalid(f"Filtypen är inte tillåten. Välj en fil av typen {ALLOWED_LABEL}.", code="wrong_type")
-    t = schema.tasks
     with engine.db.connect() as conn:
-        task = conn.execute(select(t.c.case_id, t.c.role, t.c.state).where(t.c.id == task_id)).first()
-    if task is None:
-        raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
-    if task.role not in user.roles:
-        raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
-    if task.state != "open":
-        raise Conflict("Uppgiften är inte längre öppen.", code="task_closed")
+        task = open_task_for(conn, user, task_id)
     attachment_id = str(uuid.uuid4())
     size, sha256 = _write(store, attachment_id, stream, extension)
     try:

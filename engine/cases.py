@@ -19,6 +19,7 @@ from engine.history import Event
 from engine.processes import latest_version
 from engine.runtime import StepError
 from engine.steps import Step
+from engine.task_access import check_open_for, open_task_for, task_row
 
 STARTERS = ("kontaktperson", "admin")
 RELEASERS = ("chef", "admin")
@@ -135,20 +136,9 @@ def _remember(engine: Samverkan, step: Step) -> None:
         engine.workflows.put(step.case_id, step.lock_version + 1, step.workflow)
 
 
-def _open_task(conn: Connection, task_id: str) -> Any:
-    row = conn.execute(select(schema.tasks).where(schema.tasks.c.id == task_id)).first()
-    if row is None:
-        raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
-    return row
-
-
 def claim_task(engine: Samverkan, user: User, task_id: str) -> None:
     with engine.db.begin() as conn:
-        task = _open_task(conn, task_id)
-        if task.role not in user.roles:
-            raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
-        if task.state != "open":
-            raise Conflict("Uppgiften är redan avslutad.", code="task_closed")
+        task = open_task_for(conn, user, task_id)
         if task.assignee == user.username:
             return
         result = conn.execute(
@@ -163,7 +153,7 @@ def claim_task(engine: Samverkan, user: User, task_id: str) -> None:
 
 def unclaim_task(engine: Samverkan, user: User, task_id: str) -> None:
     with engine.db.begin() as conn:
-        task = _open_task(conn, task_id)
+        task = task_row(conn, task_id)
         if task.assignee is None:
             return
         if task.assignee != user.username and not user.has(*RELEASERS):
@@ -189,10 +179,7 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
         raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
     with engine.db.begin() as conn:
         task, step = _load_with_task(engine, conn, task_id)
-        if task.role not in user.roles:
-            raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
-        if task.state != "open":
-            raise Conflict("Uppgiften är inte längre öppen.", code="task_closed")
+        check_open_for(task, user)
         if task.assignee not in (None, user.username):
             raise Conflict(f"Uppgiften är tagen av {task.assignee}.", code="claimed")
         element = step.definition.element(task.element_id)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from engine import schema
 from engine.context import Samverkan, User
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.task_access import open_task_for
 
 d, t = schema.drafts, schema.tasks
 
@@ -17,13 +17,7 @@ def save_draft(engine: Samverkan, user: User, task_id: str, data: dict[str, Any]
     """Store ``data`` as ``user``'s draft of an open task (replacing any earlier); returns saved_at."""
     now = engine.now()
     with engine.db.begin() as conn:
-        task = conn.execute(select(t.c.role, t.c.state).where(t.c.id == task_id)).first()
-        if task is None:
-            raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
-        if task.role not in user.roles:
-            raise Forbidden("Uppgiften hör till en annan roll.", code="forbidden")
-        if task.state != "open":
-            raise Conflict("Uppgiften är inte längre öppen.", code="task_closed")
+        open_task_for(conn, user, task_id)
         conn.execute(delete(d).where(d.c.task_id == task_id, d.c.username == user.username))
         conn.execute(d.insert().values(task_id=task_id, username=user.username, data=data, saved_at=now))
     saved: str = now.isoformat()
