@@ -27,6 +27,7 @@ def add_user(
     password: str | None = None,
     display_name: str | None = None,
     is_demo: bool = False,
+    email: str | None = None,
 ) -> User:
     unknown = [r for r in roles if r not in ROLES]
     if not username.strip() or not roles or unknown:
@@ -43,6 +44,7 @@ def add_user(
                 username=username,
                 display_name=display_name or username,
                 password_hash=_hasher.hash(password) if password else None,
+                email=email,
                 roles=sorted(set(roles)),
                 is_demo=is_demo,
                 created_at=engine.now(),

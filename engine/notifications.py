@@ -115,18 +115,21 @@ def deliver_pending(engine: Samverkan, settings: MailSettings | None = None, lim
     return len(rows)
 
 
-def _recipients(conn: Connection, row: Any) -> list[str]:
+def _recipients(conn: Connection, settings: MailSettings, row: Any) -> list[str]:
+    """Mail addresses: the user's own if set, else ``username@domain``."""
+    u = schema.users.c
+    users = conn.execute(select(u.username, u.roles, u.email)).all()
     if row.recipient:
-        return [row.recipient]
-    users = conn.execute(select(schema.users.c.username, schema.users.c.roles)).all()
-    return sorted(u.username for u in users if row.role in (u.roles or []))
+        own = next((x.email for x in users if x.username == row.recipient and x.email), None)
+        return [own or settings.address(row.recipient)]
+    return sorted(x.email or settings.address(x.username) for x in users if row.role in (x.roles or []))
 
 
 def _message(conn: Connection, settings: MailSettings, row: Any) -> EmailMessage:
     title = conn.execute(select(schema.cases.c.title).where(schema.cases.c.id == row.case_id)).scalar_one()
     message = EmailMessage()
     message["From"] = settings.sender
-    message["To"] = ", ".join(settings.address(name) for name in _recipients(conn, row))
+    message["To"] = ", ".join(_recipients(conn, settings, row))
     message["Subject"] = f"Samverkan: {row.message}"
     message.set_content(f"{row.message}\n\nÄrende {row.case_id}: {title}\n")
     return message

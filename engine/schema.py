@@ -167,6 +167,7 @@ users = Table(
     Column("id", Integer, primary_key=True),
     Column("username", String(200), nullable=False, unique=True),
     Column("display_name", String(400), nullable=False),
+    Column("email", String(320)),
     Column("password_hash", String(400)),
     Column("roles", JSON, nullable=False),
     Column("is_demo", Boolean, nullable=False, default=False),

@@ -60,7 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_user_add(args: argparse.Namespace) -> int:
     engine = _engine()
     migrate(engine.db)
-    accounts.add_user(engine, args.name, args.role, args.password)
+    accounts.add_user(engine, args.name, args.role, args.password, email=args.email)
     print(f"Användaren {args.name} skapad med roller: {', '.join(args.role)}")
     return 0
 
@@ -114,6 +114,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", action="append", required=True, choices=sorted(ROLES))
     add.add_argument("--password")
+    add.add_argument("--email", help="e-postadress för påminnelser (annars namn@SAMVERKAN_MAIL_DOMAIN)")
     add.set_defaults(func=cmd_user_add)
     token = sub.add_parser("token", help="skriv ut en ny API-token för användaren")
     token.add_argument("name")

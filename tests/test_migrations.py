@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from engine.db import create_schema, make_engine, migrate
 from engine.schema import metadata
@@ -27,4 +27,26 @@ def test_a_database_made_before_migrations_is_adopted(database_url: str) -> None
     with db.connect() as conn:
         assert "alembic_version" in inspect(conn).get_table_names()
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    db.dispose()
+
+
+def test_upgrading_an_older_database_keeps_its_rows(database_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from engine.db import _alembic_config
+
+    db = make_engine(database_url)
+    with db.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    with db.begin() as conn:
+        conn.execute(
+            text("INSERT INTO users (username, display_name, roles, is_demo, created_at) VALUES (:u, :d, :r, :x, :c)"),
+            {"u": "kim", "d": "Kim", "r": '["kontaktperson"]', "x": False, "c": datetime(2027, 1, 1, tzinfo=UTC)},
+        )
+    migrate(db)
+    with db.connect() as conn:
+        row = conn.execute(text("SELECT username, email FROM users")).one()
+    assert tuple(row) == ("kim", None)
     db.dispose()
