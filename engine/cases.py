@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from engine import attachments, history, schema, steps
+from engine import attachments, history, reference, schema, steps
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.history import Event
@@ -210,10 +210,7 @@ def _reference_errors(
     for name, spec in engine.forms.schema(form).get("properties", {}).items():
         if spec.get("x-reference") != "areas" or name not in data:
             continue
-        found = conn.execute(
-            select(schema.areas.c.id).where(schema.areas.c.id == data[name], schema.areas.c.active.is_(True))
-        ).first()
-        if found is None:
+        if data[name] not in reference.active_area_ids(engine, conn):
             problems.append({"field": name, "message": "Välj ett område ur listan."})
     return problems
 

@@ -46,6 +46,7 @@ class Samverkan:
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
         self.token_users: dict[str, tuple[float, User]] = {}
+        self.reference_cache: dict[str, tuple[float, frozenset[str]]] = {}
 
     @classmethod
     def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from engine import schema
 from engine.context import Samverkan
@@ -34,6 +35,21 @@ def area_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
+# Areas change rarely (an admin edits the list); completions check against this many seconds'
+# worth of a per-process copy instead of asking the database every time.
+AREA_CACHE_SECONDS = 60.0
+
+
+def active_area_ids(engine: Samverkan, conn: Connection) -> frozenset[str]:
+    cached = engine.reference_cache.get("areas")
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    a = schema.areas
+    ids = frozenset(conn.execute(select(a.c.id).where(a.c.active.is_(True))).scalars())
+    engine.reference_cache["areas"] = (time.monotonic() + AREA_CACHE_SECONDS, ids)
+    return ids
+
+
 def load_example_areas(engine: Samverkan) -> int:
     """Insert the example areas that are missing; returns how many were added."""
     with engine.db.begin() as conn:
@@ -45,6 +61,7 @@ def load_example_areas(engine: Samverkan) -> int:
         ]
         if rows:
             conn.execute(schema.areas.insert(), rows)
+    engine.reference_cache.pop("areas", None)
     return len(rows)
 
 
