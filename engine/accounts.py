@@ -35,7 +35,7 @@ def add_user(
             "Ange namn och minst en känd roll.",
             details=[{"field": "role", "message": f"Okända roller: {', '.join(unknown)}"}] if unknown else [],
         )
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         exists = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).first()
         if exists:
             raise Conflict(f"Användaren {username} finns redan.", code="user_exists")
@@ -75,7 +75,7 @@ def get_user(engine: Samverkan, username: str) -> User | None:
 
 def new_token(engine: Samverkan, username: str) -> str:
     token = secrets.token_urlsafe(32)
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar()
         if user_id is None:
             raise NotFound(f"Användaren {username} finns inte.", code="not_found")

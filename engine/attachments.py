@@ -145,7 +145,7 @@ def save(engine: Samverkan, store: Store, user: User, task_id: str, filename: st
     attachment_id = str(uuid.uuid4())
     size, sha256 = _write(store, attachment_id, stream, extension)
     try:
-        with engine.db.begin() as conn:
+        with engine.write() as conn:
             conn.execute(
                 schema.attachments.insert().values(
                     id=attachment_id,

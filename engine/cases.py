@@ -49,7 +49,7 @@ def start_case(
             code="unknown_process",
         ) from err
     now = engine.now()
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         definition = engine.definition(conn, process_id, version)
         starts = definition.start_events()
         chosen = start_event or (starts[0] if len(starts) == 1 else None)
@@ -137,7 +137,7 @@ def _remember(engine: Samverkan, step: Step) -> None:
 
 
 def claim_task(engine: Samverkan, user: User, task_id: str) -> None:
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         task = open_task_for(conn, user, task_id)
         if task.assignee == user.username:
             return
@@ -152,7 +152,7 @@ def claim_task(engine: Samverkan, user: User, task_id: str) -> None:
 
 
 def unclaim_task(engine: Samverkan, user: User, task_id: str) -> None:
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         task = task_row(conn, task_id)
         if task.assignee is None:
             return
@@ -177,7 +177,7 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
     """Validate ``data`` against the task's form, complete it and run the engine; returns the case id."""
     if not isinstance(data, dict):
         raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         task, step = _load_with_task(engine, conn, task_id)
         check_open_for(task, user)
         if task.assignee not in (None, user.username):
@@ -231,7 +231,7 @@ def fire_due_timers(
     the same transaction (the worker's timer bookkeeping commits with the step).
     """
     moment = timedelta(microseconds=1)  # SpiffWorkflow fires a timer strictly after its instant
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         step = _load(engine, conn, case_id)
         now, fired = engine.now(), 0
         for _ in range(1000):
@@ -264,7 +264,7 @@ def retry_case(engine: Samverkan, user: User, case_id: int, data: dict[str, Any]
     """After an incident: apply corrected data to the failed task and run again."""
     if not user.has("admin"):
         raise Forbidden("Endast administratörer kan köra om ett ärende.", code="forbidden")
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         step = _load(engine, conn, case_id)
         retried = engine.runtime.retry_errors(step.workflow, data or {})
         if not retried:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import Connection, Engine, select
 
 from engine import schema
 from engine.clock import Clock, SystemClock
-from engine.db import make_engine
+from engine.db import make_engine, writer
 from engine.definitions import Definition, DefinitionReader
 from engine.errors import NotFound
 from engine.forms import FormLibrary
@@ -42,6 +43,7 @@ class Samverkan:
 
     def __post_init__(self) -> None:
         self.runtime = Runtime(self.clock)
+        self._writer = writer(self.db)
         self.reader = DefinitionReader(self.forms)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
@@ -51,6 +53,10 @@ class Samverkan:
     @classmethod
     def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:
         return cls(db=make_engine(url), **kwargs)
+
+    def write(self) -> AbstractContextManager[Connection]:
+        """One write transaction (a use case): committed on success, rolled back on error."""
+        return self._writer.begin()
 
     def now(self) -> Any:
         return self.clock.now()

@@ -36,9 +36,19 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
 
 
+WRITE = "samverkan_write"
+"""Execution option marking a transaction that will write (see :func:`writer`)."""
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions take SQLite's write lock when they begin."""
+    return engine.execution_options(**{WRITE: True})
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    # pysqlite's own transaction handling defers BEGIN; take the write lock up front instead so
-    # concurrent writers queue on busy_timeout rather than failing to upgrade a read lock.
+    # Use cases read, then write: they take the write lock up front (BEGIN IMMEDIATE) so concurrent
+    # writers queue on busy_timeout rather than failing to upgrade a read lock. Reads begin deferred
+    # and, with WAL, run beside a writer instead of queueing behind it.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -51,7 +61,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_schema(engine: Engine) -> None:

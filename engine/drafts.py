@@ -16,7 +16,7 @@ d, t = schema.drafts, schema.tasks
 def save_draft(engine: Samverkan, user: User, task_id: str, data: dict[str, Any]) -> str:
     """Store ``data`` as ``user``'s draft of an open task (replacing any earlier); returns saved_at."""
     now = engine.now()
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         open_task_for(conn, user, task_id)
         conn.execute(delete(d).where(d.c.task_id == task_id, d.c.username == user.username))
         conn.execute(d.insert().values(task_id=task_id, username=user.username, data=data, saved_at=now))
@@ -37,5 +37,5 @@ def get_draft(engine: Samverkan, user: User, task_id: str) -> dict[str, Any] | N
 
 def discard_drafts(engine: Samverkan, task_id: str) -> None:
     """Forget every draft of a task (after it is completed)."""
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         conn.execute(delete(d).where(d.c.task_id == task_id))

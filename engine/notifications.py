@@ -78,7 +78,7 @@ def list_unread(engine: Samverkan, user: User) -> list[dict[str, Any]]:
 def mark_read(engine: Samverkan, user: User, notification_id: int) -> None:
     """Mark one of the user's notifications read (a role's notification is read for the whole role)."""
     n = schema.notifications
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         result = conn.execute(
             n.update()
             .where(n.c.id == notification_id, _for_user(user), n.c.read_at.is_(None))
@@ -99,7 +99,7 @@ def deliver_pending(engine: Samverkan, settings: MailSettings | None = None, lim
     """
     settings = settings or MailSettings.from_env()
     n = schema.notifications
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         rows = conn.execute(
             select(n).where(n.c.sent_at.is_(None)).order_by(n.c.id).limit(limit).with_for_update(skip_locked=True)
         ).all()

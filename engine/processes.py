@@ -29,7 +29,7 @@ def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "") -> Depl
     definition = engine.reader.validate(xml)
     digest = sha256_of(xml)
     pv = schema.process_versions
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         existing = conn.execute(
             select(pv.c.version).where(pv.c.process_id == definition.process_id, pv.c.sha256 == digest)
         ).scalar_one_or_none()

@@ -52,7 +52,7 @@ def active_area_ids(engine: Samverkan, conn: Connection) -> frozenset[str]:
 
 def load_example_areas(engine: Samverkan) -> int:
     """Insert the example areas that are missing; returns how many were added."""
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         present = set(conn.execute(select(schema.areas.c.id)).scalars())
         rows = [
             {"id": area_id(name), "name": name, "is_example": True, "active": True}

@@ -92,7 +92,7 @@ def sweep(
 def release_stale_claims(engine: Samverkan, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> int:
     """Rows left in ``firing`` by a worker that died are waiting again once the timeout passed."""
     t = schema.timers
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         result = conn.execute(
             t.update()
             .where(t.c.state == FIRING, t.c.claimed_at < now - timeout)
@@ -118,7 +118,7 @@ def _claim(run: _Sweep, limit: int) -> list[_Claimed]:
     )
     if run.skip:
         due = due.where(t.c.id.not_in(run.skip))
-    with run.engine.db.begin() as conn:
+    with run.engine.write() as conn:
         rows = conn.execute(
             t.update()
             .where(t.c.id.in_(due.scalar_subquery()), t.c.state == WAITING)
@@ -149,7 +149,7 @@ def _fire_case(run: _Sweep, case_id: int, rows: list[_Claimed]) -> None:
     except (Conflict, NotFound) as err:
         # Someone else stepped the case meanwhile; the lock kept it consistent. Try once more.
         run.result.conflicts += 1
-        with run.engine.db.begin() as conn:
+        with run.engine.write() as conn:
             released = _release(conn, run.token, ids)
         if case_id in run.conflicted or isinstance(err, NotFound):
             run.skip.update(released)
@@ -181,7 +181,7 @@ def _record_failure(run: _Sweep, ids: list[str], err: Exception) -> None:
         message = f"{err.element_id or '-'}: {err.message}"
     else:
         message = f"{type(err).__name__}: {err}"
-    with run.engine.db.begin() as conn:
+    with run.engine.write() as conn:
         rows = conn.execute(
             select(t.c.id, t.c.attempts).where(t.c.id.in_(ids), t.c.claimed_by == run.token, t.c.state == FIRING)
         ).all()
@@ -249,7 +249,7 @@ def retry_timer(engine: Samverkan, user: User, timer_id: str) -> None:
     if not user.has("admin"):
         raise Forbidden("Endast administratörer kan köra om en timer.", code="forbidden")
     t = schema.timers
-    with engine.db.begin() as conn:
+    with engine.write() as conn:
         result = conn.execute(
             t.update()
             .where(t.c.id == timer_id, t.c.state == INCIDENT)
