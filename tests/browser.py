@@ -38,7 +38,7 @@ def base_url() -> None:
 
 def log_in(page: Page, base_url: str, engine: Samverkan, username: str, *roles: str) -> None:
     if accounts.get_user(engine, username) is None:
-        accounts.add_user(engine, username, list(roles), PASSWORD)
+        accounts.add_user(engine, username, list(roles), PASSWORD, display_name=username.title())
     page.goto(f"{base_url}/login")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(PASSWORD)

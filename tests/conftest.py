@@ -81,11 +81,11 @@ def engine(database_url: str, clock: FixedClock, test_forms: FormLibrary) -> Ite
 
 
 @pytest.fixture
-def live_server(engine: Samverkan) -> Iterator[str]:
-    """The real app served over HTTP on a free loopback port."""
+def live_server(engine: Samverkan, tmp_path: Path) -> Iterator[str]:
+    """The real app served over HTTP on a free loopback port (attachments under tmp_path)."""
     from web import create_app
 
-    app = create_app({"TESTING": True}, engine=engine)
+    app = create_app({"TESTING": True, "ATTACHMENTS_DIR": str(tmp_path / "bilagor")}, engine=engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from engine import reference, schema
-from engine.clock import FixedClock
-from engine.context import Samverkan
-from engine.db import create_schema, make_engine
+from engine import schema
 from tests.browser import axe_violations, base_url, browser_type_launch_args, log_in  # noqa: F401 - fixtures
 from tests.samverkansstod import INITIERING, Driver
 
@@ -22,21 +16,8 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture
-def served(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[tuple[str, Driver]]:
-    from web import create_app
-
-    samverkan = Samverkan(db=make_engine(database_url), clock=clock)
-    create_schema(samverkan.db)
-    reference.load_example_areas(samverkan)
-    drive = Driver(samverkan, clock)
-    app = create_app({"TESTING": True, "ATTACHMENTS_DIR": str(tmp_path / "bilagor")}, engine=samverkan)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", drive
-    server.shutdown()
-    thread.join()
-    samverkan.db.dispose()
+def served(live_server: str, drive: Driver) -> tuple[str, Driver]:
+    return live_server, drive
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -7,72 +7,28 @@ checks every page with axe-core and writes screenshots to docs/screenshots/.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from engine import accounts, processes, reference
-from engine.clock import FixedClock
+from engine import processes
 from engine.context import SYSTEM, Samverkan
-from engine.db import create_schema, make_engine
-from engine.forms import FormLibrary
+from tests import browser
+from tests.browser import AXE, SCREENSHOTS, base_url, browser_type_launch_args  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "lösenord-123"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """System Chromium (never `playwright install`)."""
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": args}
-
-
-@pytest.fixture(scope="session")
-def base_url() -> None:
-    """Replaces pytest-base-url's fixture, which warns (an error here) under pytest 9."""
-    return None
 
 
 @pytest.fixture
-def real_server(database_url: str, clock: FixedClock) -> Iterator[tuple[str, Samverkan]]:
-    """The app on the real forms with samverkansstod.bpmn deployed, served over HTTP."""
-    from web import create_app
-
-    samverkan = Samverkan(db=make_engine(database_url), clock=clock, forms=FormLibrary())
-    create_schema(samverkan.db)
-    reference.load_example_areas(samverkan)
-    processes.deploy(samverkan, SYSTEM, (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes())
-    app = create_app({"TESTING": True}, engine=samverkan)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", samverkan
-    server.shutdown()
-    thread.join()
-    samverkan.db.dispose()
+def real_server(live_server: str, engine: Samverkan) -> tuple[str, Samverkan]:
+    """The app with samverkansstod.bpmn deployed, served over HTTP."""
+    processes.deploy(engine, SYSTEM, (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes())
+    return live_server, engine
 
 
 def log_in(page: Page, url: str, engine: Samverkan, username: str, role: str) -> None:
-    if accounts.get_user(engine, username) is None:
-        accounts.add_user(engine, username, [role], PASSWORD, display_name=username.title())
-    page.goto(f"{url}/login")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    browser.log_in(page, url, engine, username, role)
     expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
 
 
