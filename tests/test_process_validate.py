@@ -37,4 +37,5 @@ def test_bpmn_files_round_trip(api: ApiClient, path: Path) -> None:
     back = owner.get(f"/processes/{first.body['process_id']}/bpmn")
     assert back.raw == xml
     again = owner.post("/processes", raw=back.raw, content_type="application/xml")
-    assert again.status == 200 and again.body["version"] == first.body["version"]
+    assert again.status == 201 and again.body["version"] == first.body["version"]
+    assert again.body["created"] is False

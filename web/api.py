@@ -84,7 +84,9 @@ def deploy_process() -> tuple[Response, int]:
     comment = request.form.get("comment", "") if upload is not None else request.args.get("comment", "")
     deployed = processes.deploy(_engine(), _user(), xml, comment)
     body = {"process_id": deployed.process_id, "version": deployed.version, "created": deployed.created}
-    return jsonify(body), 201 if deployed.created else 200
+    # 201 as the contract says, also when the same XML was already deployed: then nothing new
+    # was stored and `created` is false.
+    return jsonify(body), 201
 
 
 @bp.post("/processes/validate")

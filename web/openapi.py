@@ -118,8 +118,10 @@ OPENAPI: dict[str, Any] = {
                     }
                 },
                 "responses": {
-                    "201": _json({"type": "object"}, "Ny version"),
-                    "200": _json({"type": "object"}, "Samma XML finns redan"),
+                    "201": _json(
+                        {"type": "object"},
+                        "Driftsatt: {process_id, version, created}; created är false om samma XML redan fanns",
+                    ),
                     "422": _json(_ref("Error"), "Ogiltig BPMN; details = [{element_id, message}]"),
                     **_ERRORS,
                 },
