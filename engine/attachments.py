@@ -8,11 +8,13 @@ only if its extension is on the allow-list and its first bytes look like that ki
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,6 +71,45 @@ class Store:
         if not re.fullmatch(UUID_PATTERN, attachment_id):
             raise NotFound("Bilagan finns inte.", code="not_found")
         return self.directory / attachment_id
+
+
+def default_directory() -> Path:
+    """``SAMVERKAN_ATTACHMENTS_DIR``, else ``instance/attachments`` in the working directory."""
+    configured = os.environ.get("SAMVERKAN_ATTACHMENTS_DIR")
+    return Path(configured) if configured else Path.cwd() / "instance" / "attachments"
+
+
+UNUSED_AFTER = timedelta(days=7)
+"""How long a file uploaded to a task that then closed without it is kept before removal."""
+
+
+def remove_unused(engine: Samverkan, store: Store, older_than: timedelta = UNUSED_AFTER) -> int:
+    """Remove files uploaded to tasks that closed without using them; returns how many.
+
+    A file counts as used when its id appears in the data submitted with any completed step of
+    its case (history keeps that data) or in the case data. Rows go in one transaction; the
+    bytes are deleted only after it committed.
+    """
+    a, t, h, c = schema.attachments, schema.tasks, schema.history, schema.cases
+    unused: list[str] = []
+    with engine.write() as conn:
+        candidates = conn.execute(
+            select(a.c.id, a.c.case_id)
+            .join(t, t.c.id == a.c.task_id)
+            .where(a.c.uploaded_at < engine.now() - older_than, t.c.state != "open")
+        ).all()
+        for case_id in sorted({row.case_id for row in candidates}):
+            submitted = conn.execute(
+                select(h.c.details).where(h.c.case_id == case_id, h.c.action == "completed")
+            ).scalars()
+            texts = [json.dumps(details) for details in submitted]
+            texts.append(json.dumps(conn.execute(select(c.c.data).where(c.c.id == case_id)).scalar()))
+            unused += [r.id for r in candidates if r.case_id == case_id and not any(r.id in x for x in texts)]
+        if unused:
+            conn.execute(a.delete().where(a.c.id.in_(unused)))
+    for attachment_id in unused:
+        store.path(attachment_id).unlink(missing_ok=True)
+    return len(unused)
 
 
 def clean_filename(name: str) -> str:

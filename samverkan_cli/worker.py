@@ -20,7 +20,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine import notifications, timers
+from engine import attachments, notifications, timers
 from engine.clock import FixedClock, parse_instant
 from engine.context import Samverkan
 
@@ -46,6 +46,7 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
     logging.getLogger("spiff").setLevel(logging.WARNING)  # SpiffWorkflow logs every task state change
     engine = Samverkan.from_url(clock=FixedClock(fixed or datetime.now(UTC)))
     mail = notifications.MailSettings.from_env()
+    store = attachments.Store(attachments.default_directory())
 
     def tick() -> None:
         with _take_turns(engine):
@@ -56,13 +57,16 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
                 # The rows stay unsent (their transaction rolled back) and go with the next sweep.
                 log.warning("notiserna kunde inte skickas: %s", err)
                 sent = 0
+            removed = attachments.remove_unused(engine, store)
         log.info(
-            "svep: %d timrar avfyrade i %d ärenden, %d nya försök, %d incidenter, %d notiser skickade",
+            "svep: %d timrar avfyrade i %d ärenden, %d nya försök, %d incidenter, %d notiser skickade, "
+            "%d oanvända bilagor borttagna",
             result.fired,
             result.cases,
             result.retries,
             result.incidents,
             sent,
+            removed,
         )
 
     if once:

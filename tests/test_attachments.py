@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,22 @@ def test_attachments_table_holds_what_the_issue_asks(drive: Driver) -> None:
     }
     with drive.engine.db.connect() as conn:
         assert conn.execute(select(schema.attachments)).all() == []
+
+
+def test_files_never_used_are_removed_after_the_task_closed(drive: Driver, store: attachments.Store) -> None:
+    case_id, task = _at_complement(drive)
+    used = attachments.save(drive.engine, store, KIM, task["id"], "budget.pdf", io.BytesIO(PDF))
+    dropped = attachments.save(drive.engine, store, KIM, task["id"], "fel-fil.pdf", io.BytesIO(PDF))
+    drive.clock.advance(days=8)
+    assert attachments.remove_unused(drive.engine, store) == 0  # the task is still open: a draft may use it
+    data = {
+        "komplettering_inkommen": "2027-03-10",
+        "komplettering": "Budget bifogad.",
+        "kompletteringsbilagor": [{"beskrivning": "Budget", "fil": used}],
+    }
+    cases.complete_task(drive.engine, KIM, task["id"], data)
+    assert attachments.remove_unused(drive.engine, store, older_than=timedelta(days=30)) == 0  # grace period
+    assert attachments.remove_unused(drive.engine, store) == 1
+    assert [a["id"] for a in attachments.list_for_case(drive.engine, case_id)] == [used["id"]]
+    assert [p.name for p in store.directory.iterdir()] == [used["id"]]
+    assert not store.path(dropped["id"]).exists()

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine.attachments import MAX_BYTES, Store
+from engine.attachments import MAX_BYTES, Store, default_directory
 from engine.context import Samverkan
 
 
@@ -26,9 +26,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
-    app.config.setdefault(
-        "ATTACHMENTS_DIR", os.environ.get("SAMVERKAN_ATTACHMENTS_DIR") or str(Path.cwd() / "instance" / "attachments")
-    )
+    app.config.setdefault("ATTACHMENTS_DIR", str(default_directory()))
     app.extensions["attachments"] = Store(Path(app.config["ATTACHMENTS_DIR"]), int(app.config["ATTACHMENTS_MAX_BYTES"]))
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
