@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -85,16 +84,11 @@ def new_token(engine: Samverkan, username: str) -> str:
     return token
 
 
-# A token's user is remembered this long per process, sparing a query on every API call;
-# a role change or a removed token takes effect within this time.
-TOKEN_CACHE_SECONDS = 30.0
-
-
 def user_for_token(engine: Samverkan, token: str) -> User | None:
     digest = _digest(token)
     cached = engine.token_users.get(digest)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    if cached is not None:
+        return cached
     u, t = schema.users, schema.api_tokens
     with engine.db.connect() as conn:
         row = conn.execute(
@@ -105,9 +99,7 @@ def user_for_token(engine: Samverkan, token: str) -> User | None:
     if row is None:
         return None
     user = _user_from_row(row)
-    if len(engine.token_users) > 1024:
-        engine.token_users.clear()
-    engine.token_users[digest] = (time.monotonic() + TOKEN_CACHE_SECONDS, user)
+    engine.token_users.put(digest, user)
     return user
 
 

@@ -104,12 +104,7 @@ def _load(engine: Samverkan, conn: Connection, case_id: int) -> Step:
     row = conn.execute(select(c.process_id, c.process_version, c.lock_version).where(c.id == case_id)).first()
     if row is None:
         raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
-    definition = engine.definition(conn, row.process_id, row.process_version)
-    workflow = engine.workflows.take(case_id, row.lock_version)
-    if workflow is None:
-        state = conn.execute(select(c.state).where(c.id == case_id)).scalar_one()
-        workflow = engine.runtime.load(definition, state)
-    return Step.loaded(case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
+    return _step(engine, conn, case_id, row, lambda: conn.execute(select(c.state).where(c.id == case_id)).scalar_one())
 
 
 def _load_with_task(engine: Samverkan, conn: Connection, task_id: str) -> tuple[Any, Step]:
@@ -122,12 +117,16 @@ def _load_with_task(engine: Samverkan, conn: Connection, task_id: str) -> tuple[
     ).first()
     if row is None:
         raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
+    return row, _step(engine, conn, row.case_id, row, lambda: row.workflow_state)
+
+
+def _step(engine: Samverkan, conn: Connection, case_id: int, row: Any, state: Callable[[], Any]) -> Step:
+    """The case's workflow from the cache when its lock version still matches, else from ``state()``."""
     definition = engine.definition(conn, row.process_id, row.process_version)
-    workflow = engine.workflows.take(row.case_id, row.lock_version)
+    workflow = engine.workflows.take(case_id, row.lock_version)
     if workflow is None:
-        workflow = engine.runtime.load(definition, row.workflow_state)
-    step = Step.loaded(row.case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
-    return row, step
+        workflow = engine.runtime.load(definition, state())
+    return Step.loaded(case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
 
 
 def _remember(engine: Samverkan, step: Step) -> None:

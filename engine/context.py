@@ -13,6 +13,7 @@ from engine.clock import Clock, SystemClock
 from engine.db import make_engine, writer
 from engine.definitions import Definition, DefinitionReader
 from engine.errors import NotFound
+from engine.expiring import ExpiringCache
 from engine.forms import FormLibrary
 from engine.runtime import Runtime
 from engine.workflow_cache import WorkflowCache
@@ -47,8 +48,9 @@ class Samverkan:
         self.reader = DefinitionReader(self.forms)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
-        self.token_users: dict[str, tuple[float, User]] = {}
-        self.reference_cache: dict[str, tuple[float, frozenset[str]]] = {}
+        # A token's user and the area list may be seen this late; each saves a query per request.
+        self.token_users: ExpiringCache[str, User] = ExpiringCache(seconds=30.0)
+        self.reference_cache: ExpiringCache[str, frozenset[str]] = ExpiringCache(seconds=60.0)
 
     @classmethod
     def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from typing import Any
 
@@ -35,18 +34,13 @@ def area_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
-# Areas change rarely (an admin edits the list); completions check against this many seconds'
-# worth of a per-process copy instead of asking the database every time.
-AREA_CACHE_SECONDS = 60.0
-
-
 def active_area_ids(engine: Samverkan, conn: Connection) -> frozenset[str]:
     cached = engine.reference_cache.get("areas")
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    if cached is not None:
+        return cached
     a = schema.areas
     ids = frozenset(conn.execute(select(a.c.id).where(a.c.active.is_(True))).scalars())
-    engine.reference_cache["areas"] = (time.monotonic() + AREA_CACHE_SECONDS, ids)
+    engine.reference_cache.put("areas", ids)
     return ids
 
 
@@ -61,7 +55,7 @@ def load_example_areas(engine: Samverkan) -> int:
         ]
         if rows:
             conn.execute(schema.areas.insert(), rows)
-    engine.reference_cache.pop("areas", None)
+    engine.reference_cache.forget("areas")
     return len(rows)
 
 

@@ -248,10 +248,6 @@ class Runtime:
         return None if task is None else str(TaskState.get_name(task.state))
 
     @staticmethod
-    def errored(workflow: BpmnWorkflow) -> list[str]:
-        return [t.task_spec.bpmn_id or t.task_spec.name for t in workflow.get_tasks(state=TaskState.ERROR)]
-
-    @staticmethod
     def reached_end_event(workflow: BpmnWorkflow, end_events: set[str]) -> str | None:
         """The end event a completed workflow finished at (the last one reached)."""
         reached = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in end_events]
