@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
@@ -23,17 +25,30 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or default_url()
 
 
+def dumps(value: Any) -> str:
+    """JSON for the database: orjson is ~10x faster than json on a case's state.
+
+    Non-string keys become strings, as with json; what orjson refuses (integers beyond 64 bits)
+    goes through json.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
+    codec: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **codec)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # No pre-ping: it costs a round trip on every checkout; recycle instead so idle
     # connections the server may have dropped are not reused.
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **codec)
 
 
 WRITE = "samverkan_write"

@@ -26,14 +26,18 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock as clock_module
+from engine import state_codec
 from engine.clock import Clock, FixedClock
 from engine.definitions import Definition
 from engine.durations import next_working_moment
 from engine.sandbox import Sandbox
 
-# Our own envelope around SpiffWorkflow's format; bump it and add a migration when it changes.
-STATE_FORMAT = 1
-STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# Our own envelope around the instance; bump it and add a migration when it changes.
+# Format 2 holds either our compact encoding ("instance") or SpiffWorkflow's ("workflow").
+STATE_FORMAT = 2
+STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: lambda state: {**state, "format": 2, "codec": "spiff"},
+}
 
 
 class _InstanceConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -118,17 +122,23 @@ class Runtime:
 
     # --- state -----------------------------------------------------------------------------
     def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct: dict[str, Any] = self.serializer.to_dict(workflow)
-        return {"format": STATE_FORMAT, "spiff_version": SPIFF_STATE_VERSION, "workflow": dct}
+        envelope = {"format": STATE_FORMAT, "spiff_version": SPIFF_STATE_VERSION}
+        instance = state_codec.encode(workflow, self.serializer.registry)
+        if instance is not None:
+            return {**envelope, "codec": state_codec.NAME, "instance": instance}
+        return {**envelope, "codec": "spiff", "workflow": self.serializer.to_dict(workflow)}
 
     def load(self, definition: Definition, state: dict[str, Any]) -> BpmnWorkflow:
         state = migrate_state(state)
+        workflow: BpmnWorkflow
+        if state["codec"] == state_codec.NAME:
+            workflow = state_codec.decode(state["instance"], definition, self.serializer.registry)
+            workflow.script_engine = self.script_engine
+            return workflow
         dct = dict(state["workflow"])
         if state["spiff_version"] != SPIFF_STATE_VERSION and state["spiff_version"] in MIGRATIONS:
             MIGRATIONS[state["spiff_version"]](dct)
-        workflow: BpmnWorkflow = self.serializer.registry.restore(
-            {**dct, "typename": "BpmnWorkflow"}, definition=definition
-        )
+        workflow = self.serializer.registry.restore({**dct, "typename": "BpmnWorkflow"}, definition=definition)
         workflow.script_engine = self.script_engine
         return workflow
 

@@ -350,7 +350,7 @@ def test_stored_state_holds_no_spec(engine: Samverkan) -> None:
     case_id, _ = _start(engine)
     with engine.db.connect() as conn:
         state = conn.execute(select(schema.cases.c.state).where(schema.cases.c.id == case_id)).scalar_one()
-    assert state["format"] == 1 and "spec" not in state["workflow"]
+    assert state["format"] == 2 and state["codec"] == "compact-1" and "spec" not in state["instance"]
 
 
 def test_tokens_and_passwords(engine: Samverkan) -> None:

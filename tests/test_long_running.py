@@ -15,7 +15,7 @@ PERIODS = 130  # without pruning SpiffWorkflow's recursive tree walk fails befor
 def _stored_tasks(drive: Driver, case_id: int) -> int:
     with drive.engine.db.connect() as conn:
         state = conn.execute(select(schema.cases.c.state).where(schema.cases.c.id == case_id)).scalar_one()
-    return len(state["workflow"]["tasks"])
+    return len(state["instance"]["tasks"])
 
 
 def test_monthly_follow_ups_for_over_ten_years(drive: Driver) -> None:
