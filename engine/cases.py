@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
-from engine import attachments, history, reference, schema, steps
+from engine import attachments, history, queries, reference, schema, steps
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.history import Event
@@ -104,29 +105,55 @@ def _load(engine: Samverkan, conn: Connection, case_id: int) -> Step:
     row = conn.execute(select(c.process_id, c.process_version, c.lock_version).where(c.id == case_id)).first()
     if row is None:
         raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
-    return _step(engine, conn, case_id, row, lambda: conn.execute(select(c.state).where(c.id == case_id)).scalar_one())
+    return _step(
+        engine,
+        conn,
+        case_id,
+        (row.process_id, row.process_version),
+        row.lock_version,
+        lambda: conn.execute(select(c.state).where(c.id == case_id)).scalar_one(),
+    )
+
+
+# The task row, and of its case what a step needs plus what the response shows.
+_TASK_WITH_CASE = (
+    select(
+        schema.tasks,
+        *(
+            schema.cases.c[name].label(f"case__{name}")
+            for name in ("title", "process_id", "process_version", "start_event", "is_demo", "created_at")
+        ),
+        schema.cases.c.lock_version,
+        schema.cases.c.state.label("workflow_state"),
+    )
+    .join(schema.cases, schema.cases.c.id == schema.tasks.c.case_id)
+    .where(schema.tasks.c.id == bindparam("task_id"))
+)
 
 
 def _load_with_task(engine: Samverkan, conn: Connection, task_id: str) -> tuple[Any, Step]:
     """The task row and its case's step in one round trip (the hot path of completing)."""
-    t, c = schema.tasks, schema.cases.c
-    row = conn.execute(
-        select(t, c.process_id, c.process_version, c.lock_version, c.state.label("workflow_state"))
-        .join(schema.cases, c.id == t.c.case_id)
-        .where(t.c.id == task_id)
-    ).first()
+    row = conn.execute(_TASK_WITH_CASE, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
-    return row, _step(engine, conn, row.case_id, row, lambda: row.workflow_state)
+    process = (row.case__process_id, row.case__process_version)
+    return row, _step(engine, conn, row.case_id, process, row.lock_version, lambda: row.workflow_state)
 
 
-def _step(engine: Samverkan, conn: Connection, case_id: int, row: Any, state: Callable[[], Any]) -> Step:
+def _step(
+    engine: Samverkan,
+    conn: Connection,
+    case_id: int,
+    process: tuple[str, int],
+    lock_version: int,
+    state: Callable[[], Any],
+) -> Step:
     """The case's workflow from the cache when its lock version still matches, else from ``state()``."""
-    definition = engine.definition(conn, row.process_id, row.process_version)
-    workflow = engine.workflows.take(case_id, row.lock_version)
+    definition = engine.definition(conn, *process)
+    workflow = engine.workflows.take(case_id, lock_version)
     if workflow is None:
         workflow = engine.runtime.load(definition, state())
-    return Step.loaded(case_id, row.lock_version, definition, workflow, engine.runtime.snapshot(workflow))
+    return Step.loaded(case_id, lock_version, definition, workflow, engine.runtime.snapshot(workflow))
 
 
 def _remember(engine: Samverkan, step: Step) -> None:
@@ -172,8 +199,11 @@ def unclaim_task(engine: Samverkan, user: User, task_id: str) -> None:
         )
 
 
-def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int:
-    """Validate ``data`` against the task's form, complete it and run the engine; returns the case id."""
+def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> dict[str, Any]:
+    """Validate ``data`` against the task's form, complete it and run the engine.
+
+    Returns the case as :func:`queries.get_case` shows it, built from what the step wrote.
+    """
     if not isinstance(data, dict):
         raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
     with engine.write() as conn:
@@ -199,7 +229,14 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> int
             _run(engine, step)
         steps.save(engine, conn, step, user.username)
     _remember(engine, step)
-    return int(task.case_id)
+    return _case_after(task, step)
+
+
+def _case_after(row: Any, step: Step) -> dict[str, Any]:
+    case = {name.removeprefix("case__"): value for name, value in row._mapping.items() if name.startswith("case__")}
+    case.update(step.written, id=step.case_id)
+    open_tasks = sorted(step.open_task_rows, key=lambda r: (r["created_at"], r["id"]))
+    return queries.case_view(SimpleNamespace(**case), [queries.task_view(SimpleNamespace(**r)) for r in open_tasks])
 
 
 def _reference_errors(

@@ -19,11 +19,14 @@ class Event:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+_INSERT = schema.history.insert()  # built once: it is on every step's path
+
+
 def write(conn: Connection, case_id: int, at: datetime, events: list[Event]) -> None:
     if not events:
         return
     conn.execute(
-        schema.history.insert(),
+        _INSERT,
         [
             {
                 "case_id": case_id,

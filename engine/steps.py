@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from engine import history, schema
 from engine.context import Samverkan
@@ -24,6 +24,9 @@ from engine.pruning import prune_finished_history
 from engine.runtime import Snapshot, StepError, WaitingTimer
 
 ACTIVE, COMPLETED, CANCELLED = "active", "completed", "cancelled"
+
+# The case columns a step writes besides its state and lock version.
+_WRITTEN = ("data", "status", "end_event", "phase", "area", "active_elements", "incident", "updated_at")
 
 _TIMER_ACTIONS = {"reminder": "reminder", "escalation": "escalated"}
 
@@ -43,6 +46,9 @@ class Step:
     indexed_tasks: dict[str, datetime | None] = field(default_factory=dict)
     indexed_timers: dict[str, datetime] = field(default_factory=dict)
     saved: bool = False
+    # After save: the case columns it wrote, and the case's open task rows (for the response).
+    written: dict[str, Any] = field(default_factory=dict)
+    open_task_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def loaded(
@@ -82,30 +88,54 @@ def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
     active = [t.element_id for t in open_tasks] + [
         t.element_id for t in timers if not _is_boundary(definition, t.element_id)
     ]
-    phase = _phase(definition, active, end_event)
+    step.written = {
+        "data": _jsonable(data),
+        "status": status,
+        "end_event": end_event,
+        "phase": _phase(definition, active, end_event),
+        "area": data.get("omrade") if isinstance(data.get("omrade"), str) else None,
+        "active_elements": active,
+        "incident": incident,
+        "updated_at": now,
+    }
     result = conn.execute(
-        schema.cases.update()
-        .where(schema.cases.c.id == step.case_id, schema.cases.c.lock_version == step.lock_version)
-        .values(
-            state=runtime.dump(workflow),
-            data=_jsonable(data),
-            status=status,
-            end_event=end_event,
-            phase=phase,
-            area=data.get("omrade") if isinstance(data.get("omrade"), str) else None,
-            active_elements=active,
-            incident=incident,
-            updated_at=now,
-            lock_version=step.lock_version + 1,
-        )
+        _UPDATE_CASE,
+        {
+            **step.written,
+            "state": runtime.dump(workflow),
+            "lock_version": step.lock_version + 1,
+            "case_id": step.case_id,
+            "expected_version": step.lock_version,
+        },
     )
     if result.rowcount != 1:
         raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
-    _sync_tasks(conn, step, open_tasks, timers, now, actor)
+    step.open_task_rows = _sync_tasks(conn, step, open_tasks, timers, now, actor)
     _sync_timers(conn, step, timers)
     history.write(conn, step.case_id, now, events)
     _notify(conn, step.case_id, events, now)
     step.saved = True
+
+
+# Built once: constructing statements costs more than running them on this hot path.
+_UPDATE_CASE = (
+    schema.cases.update()
+    .where(schema.cases.c.id == bindparam("case_id"), schema.cases.c.lock_version == bindparam("expected_version"))
+    .values({name: bindparam(name) for name in (*_WRITTEN, "state", "lock_version")})
+)
+_CLOSE_TASKS = (
+    schema.tasks.update()
+    .where(schema.tasks.c.id.in_(bindparam("ids", expanding=True)))
+    .values(state="closed", closed_at=bindparam("now"), closed_by=bindparam("actor"))
+)
+_TASK_DUE = schema.tasks.update().where(schema.tasks.c.id == bindparam("task_id")).values(due_at=bindparam("due_at"))
+_OPEN_TASKS = select(schema.tasks).where(schema.tasks.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_TASKS = schema.tasks.insert()
+_DELETE_TIMERS = schema.timers.delete().where(schema.timers.c.id.in_(bindparam("ids", expanding=True)))
+_TIMER_DUE = (
+    schema.timers.update().where(schema.timers.c.id == bindparam("timer_id")).values(due_at=bindparam("due_at"))
+)
+_INSERT_TIMERS = schema.timers.insert()
 
 
 def _is_boundary(definition: Definition, element_id: str) -> bool:
@@ -150,22 +180,23 @@ def _due_dates(definition: Definition, timers: list[WaitingTimer]) -> dict[str, 
 
 def _sync_tasks(
     conn: Connection, step: Step, open_tasks: list[Any], timers: list[WaitingTimer], now: datetime, actor: str
-) -> None:
-    t = schema.tasks
+) -> list[dict[str, Any]]:
+    """Bring the task index in line with the workflow; returns the case's open task rows."""
     existing = step.indexed_tasks  # written with the state it was loaded from, in one transaction
     open_ids = {task.id for task in open_tasks}
     closed = [task_id for task_id in existing if task_id not in open_ids]
     if closed:
-        conn.execute(t.update().where(t.c.id.in_(closed)).values(state="closed", closed_at=now, closed_by=actor))
+        conn.execute(_CLOSE_TASKS, {"ids": closed, "now": now, "actor": actor})
     due = _due_dates(step.definition, timers)
-    new_rows = []
+    new_rows, kept = [], []
     for task in open_tasks:
         element = step.definition.element(task.element_id)
         due_at = due.get(task.element_id)
         if task.id in existing:
             # A fired reminder leaves no waiting timer, but the task stays due (and overdue) then.
             if due_at is not None and existing[task.id] != due_at:
-                conn.execute(t.update().where(t.c.id == task.id).values(due_at=due_at))
+                conn.execute(_TASK_DUE, {"task_id": task.id, "due_at": due_at})
+            kept.append(task.id)
             continue
         new_rows.append(
             {
@@ -182,21 +213,23 @@ def _sync_tasks(
             }
         )
     if new_rows:
-        conn.execute(t.insert(), new_rows)
+        conn.execute(_INSERT_TASKS, new_rows)
+    # Tasks that stay open keep their assignee and creation time: only the index has them.
+    kept_rows = [dict(row._mapping) for row in conn.execute(_OPEN_TASKS, {"ids": kept})] if kept else []
+    return kept_rows + new_rows
 
 
 def _sync_timers(conn: Connection, step: Step, timers: list[WaitingTimer]) -> None:
-    tm = schema.timers
     existing = step.indexed_timers
     waiting = {timer.id: timer for timer in timers}
     gone = [timer_id for timer_id in existing if timer_id not in waiting]
     if gone:
-        conn.execute(tm.delete().where(tm.c.id.in_(gone)))
+        conn.execute(_DELETE_TIMERS, {"ids": gone})
     rows = []
     for timer in timers:
         if timer.id in existing:
             if existing[timer.id] != timer.due_at:
-                conn.execute(tm.update().where(tm.c.id == timer.id).values(due_at=timer.due_at))
+                conn.execute(_TIMER_DUE, {"timer_id": timer.id, "due_at": timer.due_at})
             continue
         element = step.definition.element(timer.element_id)
         rows.append(
@@ -212,7 +245,7 @@ def _sync_timers(conn: Connection, step: Step, timers: list[WaitingTimer]) -> No
             }
         )
     if rows:
-        conn.execute(tm.insert(), rows)
+        conn.execute(_INSERT_TIMERS, rows)
 
 
 def _notify(conn: Connection, case_id: int, events: list[Event], now: datetime) -> None:

@@ -7,6 +7,31 @@ from pathlib import Path
 from tests.http import ApiClient
 
 BPMN = (Path(__file__).parent / "bpmn" / "two_lanes.bpmn").read_bytes()
+PARALLEL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="parallellt" name="Parallellt" isExecutable="true">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="l_kp" name="Kontaktperson">
+        <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>dela</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>ansok</bpmn:flowNodeRef><bpmn:flowNodeRef>mot</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>slut</bpmn:flowNodeRef>
+      </bpmn:lane>
+      <bpmn:lane id="l_ns" name="Nämndsekreterare"><bpmn:flowNodeRef>besluta</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" />
+    <bpmn:parallelGateway id="dela" />
+    <bpmn:userTask id="ansok" name="Ansök" />
+    <bpmn:userTask id="besluta" name="Besluta" />
+    <bpmn:parallelGateway id="mot" />
+    <bpmn:endEvent id="slut" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="dela" />
+    <bpmn:sequenceFlow id="f2" sourceRef="dela" targetRef="ansok" />
+    <bpmn:sequenceFlow id="f3" sourceRef="dela" targetRef="besluta" />
+    <bpmn:sequenceFlow id="f4" sourceRef="ansok" targetRef="mot" />
+    <bpmn:sequenceFlow id="f5" sourceRef="besluta" targetRef="mot" />
+    <bpmn:sequenceFlow id="f6" sourceRef="mot" targetRef="slut" />
+  </bpmn:process>
+</bpmn:definitions>""".encode()
 
 
 def test_whole_case_through_the_api(api: ApiClient) -> None:
@@ -104,3 +129,25 @@ def test_openapi_document_lists_the_contract(api: ApiClient) -> None:
     doc = api.get("/openapi.json").body
     for path in ("/cases", "/tasks/{task_id}/complete", "/processes", "/overview"):
         assert path in doc["paths"]
+
+
+def test_each_completion_answers_the_case_as_stored(api: ApiClient) -> None:
+    """The answer is built from the step, not read back: it must still be exactly the stored case."""
+    owner = api.as_user("ägare", "processagare")
+    kp = api.as_user("kim", "kontaktperson")
+    ns = api.as_user("nils", "namndsekreterare")
+    assert owner.post("/processes", raw=PARALLEL, content_type="application/xml").status == 201
+    case = kp.post("/cases", {"process_id": "parallellt", "title": "Parallellt"}).body
+    tasks = {t["element_id"]: t for t in case["open_tasks"]}
+    assert set(tasks) == {"ansok", "besluta"}
+    assert ns.post(f"/tasks/{tasks['besluta']['id']}/claim").status == 200
+
+    done = kp.post(f"/tasks/{tasks['ansok']['id']}/complete", {"data": {"belopp": 5, "beskrivning": "x"}})
+    assert done.status == 200, done.body
+    assert done.body == kp.get(f"/cases/{case['id']}").body
+    [waiting] = done.body["open_tasks"]
+    assert (waiting["element_id"], waiting["assignee"]) == ("besluta", "nils")
+
+    ended = ns.post(f"/tasks/{tasks['besluta']['id']}/complete", {"data": {"beslut": "ja"}})
+    assert ended.body == ns.get(f"/cases/{case['id']}").body
+    assert ended.body["status"] == "completed" and ended.body["open_tasks"] == []

@@ -190,8 +190,7 @@ def unclaim(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/complete")
 def complete(task_id: str) -> Response:
     body = _json_body()
-    case_id = cases.complete_task(_engine(), _user(), task_id, body.get("data", {}))
-    return jsonify(queries.get_case(_engine(), case_id))
+    return jsonify(cases.complete_task(_engine(), _user(), task_id, body.get("data", {})))
 
 
 @bp.get("/overview")
