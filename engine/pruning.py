@@ -45,6 +45,8 @@ def prune_finished_history(workflow: BpmnWorkflow) -> int:
     """Cut old finished tasks from the tree; return how many were dropped."""
     if workflow.subprocesses:
         return 0  # call activities keep their own trees; not pruned
+    if len(workflow.tasks) <= KEEP_DEPTH + 2:
+        return 0  # the tree cannot be deeper than it has tasks: nothing to cut (the common case)
     live = [t for t in workflow.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
     if not live:
         return 0

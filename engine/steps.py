@@ -7,11 +7,11 @@ transaction rolls back whole.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import Connection, bindparam, select
 
@@ -81,7 +81,7 @@ def save(engine: Samverkan, conn: Connection, step: Step, actor: str) -> None:
     if step.error is not None:
         incident = {"element_id": step.error.element_id, "message": step.error.message, "at": now.isoformat()}
         events.append(Event("incident", actor, step.error.element_id, {"message": step.error.message}))
-    elif workflow.is_completed():
+    elif not open_tasks and not timers and workflow.is_completed():  # (its tree walk only when it can be)
         status, end_event = COMPLETED, runtime.reached_end_event(workflow, end_events)
         events.append(Event("ended", actor, end_event, {}))
 
@@ -283,4 +283,15 @@ def _notify(conn: Connection, case_id: int, events: list[Event], now: datetime) 
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return dict(json.loads(json.dumps(data, default=str)))
+    """The case data as the case row holds it: anything JSON cannot hold becomes its text."""
+    text = orjson.dumps(data, default=str, option=_AS_TEXT)
+    return dict(orjson.loads(text))
+
+
+# Dates and subclasses go through ``default=str`` (as json.dumps would), keys become strings.
+_AS_TEXT = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_NON_STR_KEYS
+)
