@@ -9,6 +9,7 @@ printed alongside. Usage: .venv/bin/python bench/timer_sweep.py [--timers 10000]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -152,6 +153,8 @@ def main() -> None:
     for database, workers, seconds, _ in rows:
         print(f"{database:<12} {workers:>7} {seconds:>9.1f} {count / seconds:>9.0f}")
     print(f"(a worker with nothing due takes {rows[0][3]:.1f} s to start and exit)")
+    summary = {f"{database} {workers} worker(s) timers/s": count / seconds for database, workers, seconds, _ in rows}
+    print("RESULT " + json.dumps({f"timer sweep, {count:,} due": summary}))
 
 
 if __name__ == "__main__":
