@@ -9,32 +9,15 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import UTC, datetime
 
 from pyinstrument import Profiler
+from step_cost import KP, STEP, _data, _with_pg_schema, prepared
 
-from step_cost import FORMS, KP, MODEL, SPINE, STEP, _data, _with_pg_schema  # isort: skip
-
-from engine import cases, processes, queries, reference  # noqa: E402
-from engine.clock import FixedClock  # noqa: E402
-from engine.context import SYSTEM, Samverkan  # noqa: E402
-from engine.db import create_schema, make_engine  # noqa: E402
-
-N = 200
+from engine import cases
 
 
 def profile(url: str) -> list[float]:
-    engine = Samverkan(db=make_engine(url), clock=FixedClock(datetime(2027, 3, 1, tzinfo=UTC)), forms=FORMS)
-    create_schema(engine.db)
-    reference.load_example_areas(engine)
-    processes.deploy(engine, SYSTEM, MODEL)
-    task_ids = []
-    for i in range(N):
-        case_id = cases.start_case(engine, KP, "samverkansstod", f"Profil {i}", "start_aktorsinitiativ")
-        for element in SPINE:
-            [task] = queries.get_case(engine, case_id)["open_tasks"]
-            cases.complete_task(engine, KP, task["id"], _data(element))
-        task_ids.append(queries.get_case(engine, case_id)["open_tasks"][0]["id"])
+    engine, task_ids = prepared(url)
     data = _data(STEP)
     profiler = Profiler(interval=0.0001)
     profiler.start()

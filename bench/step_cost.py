@@ -74,7 +74,8 @@ def raw_spiff() -> list[float]:
     return times
 
 
-def durable(url: str, cached: bool = True) -> list[float]:
+def prepared(url: str, cached: bool = True) -> tuple[Samverkan, list[str]]:
+    """An engine on ``url`` with N cases, each waiting at `bedomning`; returns those task ids."""
     engine = Samverkan(db=make_engine(url), clock=FixedClock(datetime(2027, 3, 1, tzinfo=UTC)), forms=FORMS)
     if not cached:
         engine.workflows = WorkflowCache(size=0)  # every step decodes the stored state
@@ -88,6 +89,11 @@ def durable(url: str, cached: bool = True) -> list[float]:
             [task] = queries.get_case(engine, case_id)["open_tasks"]
             cases.complete_task(engine, KP, task["id"], _data(element))
         task_ids.append(queries.get_case(engine, case_id)["open_tasks"][0]["id"])
+    return engine, task_ids
+
+
+def durable(url: str, cached: bool = True) -> list[float]:
+    engine, task_ids = prepared(url, cached)
     times = []
     data = _data(STEP)
     for task_id in task_ids:
