@@ -233,7 +233,7 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> dic
 
 
 def _case_after(row: Any, step: Step) -> dict[str, Any]:
-    case = {name.removeprefix("case__"): value for name, value in row._mapping.items() if name.startswith("case__")}
+    case = queries.unprefixed(row, "case__")
     case.update(step.written, id=step.case_id)
     open_tasks = sorted(step.open_task_rows, key=lambda r: (r["created_at"], r["id"]))
     return queries.case_view(SimpleNamespace(**case), [queries.task_view(SimpleNamespace(**r)) for r in open_tasks])

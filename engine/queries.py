@@ -89,8 +89,9 @@ def case_view(row: Any, open_tasks: list[dict[str, Any]]) -> dict[str, Any]:
 _TASK_COLUMNS = tuple(column.label(f"task_{column.name}") for column in t.c)
 
 
-def _unprefixed(row: Any, prefix: str) -> SimpleNamespace:
-    return SimpleNamespace(**{k.removeprefix(prefix): v for k, v in row._mapping.items() if k.startswith(prefix)})
+def unprefixed(row: Any, prefix: str) -> dict[str, Any]:
+    """The columns of ``row`` labelled ``prefix``+name, by name (one table's part of a join)."""
+    return {k.removeprefix(prefix): v for k, v in row._mapping.items() if k.startswith(prefix)}
 
 
 def get_case(engine: Samverkan, case_id: int) -> dict[str, Any]:
@@ -105,13 +106,7 @@ def get_case(engine: Samverkan, case_id: int) -> dict[str, Any]:
         rows = conn.execute(query).all()
     if not rows:
         raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
-    tasks = [
-        task_view(
-            SimpleNamespace(**{k.removeprefix("task_"): v for k, v in r._mapping.items() if k.startswith("task_")})
-        )
-        for r in rows
-        if r.task_id is not None
-    ]
+    tasks = [task_view(SimpleNamespace(**unprefixed(r, "task_"))) for r in rows if r.task_id is not None]
     return case_view(rows[0], tasks)
 
 

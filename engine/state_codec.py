@@ -120,6 +120,7 @@ def decode(dct: dict[str, Any], definition: Definition, registry: DefaultRegistr
     workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, deserializing=True)
     specs = workflow.spec.task_specs
     made: list[Task] = []
+    children_of: list[list[int]] = []
     for row in dct["tasks"]:
         task_id, parent, children, state, spec_name, changed, triggered, internal, data = row
         spec = specs.get(spec_name)
@@ -136,8 +137,9 @@ def decode(dct: dict[str, Any], definition: Definition, registry: DefaultRegistr
         if isinstance(spec, CatchingEvent) and state == TaskState.WAITING:
             workflow.event_manager.add_task(task)
         made.append(task)
-    for task, row in zip(made, dct["tasks"], strict=True):
-        task._children = [made[child].id for child in row[2]]
+        children_of.append(children)
+    for task, children in zip(made, children_of, strict=True):
+        task._children = [made[child].id for child in children]
     workflow.task_tree = made[dct["root"]]
     last = dct["last_task"]
     workflow.last_task = made[last] if last is not None else None
