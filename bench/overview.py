@@ -57,7 +57,7 @@ def populate(engine: Samverkan, n: int) -> None:
                 "id": i, "title": f"Bänkärende {i}", "process_id": "samverkansstod", "process_version": 1,
                 "status": "active", "area": areas[i % len(areas)], "phase": element.phase,
                 "start_event": "start_aktorsinitiativ", "created_at": created, "updated_at": created,
-                "created_by": "bench", "lock_version": 1, "state_version": 1, "state": {},
+                "created_by": "bench", "lock_version": 1, "state": {},
                 "data": {"beviljat_belopp_sek": 50000 + i} if i % 3 == 0 else {},
                 "active_elements": [element.id], "is_demo": True,
             }

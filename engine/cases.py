@@ -77,7 +77,6 @@ def start_case(
                 updated_at=now,
                 created_by=user.username,
                 lock_version=0,
-                state_version=1,
                 state={},
                 data={},
                 active_elements=[],

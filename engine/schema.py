@@ -75,7 +75,6 @@ cases = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("lock_version", Integer, nullable=False),
-    Column("state_version", Integer, nullable=False),
     Column("state", JSON, nullable=False),
     Column("data", JSON, nullable=False),
     Column("active_elements", JSON, nullable=False),
