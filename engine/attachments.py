@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -172,38 +172,74 @@ def _write(store: Store, attachment_id: str, stream: IO[bytes], extension: str) 
     return size, digest.hexdigest()
 
 
-def save(engine: Samverkan, store: Store, user: User, task_id: str, filename: str, stream: IO[bytes]) -> dict[str, Any]:
-    """Store an upload for an open task the user may work on; returns the form value ``{id, namn, storlek}``.
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload written to the store, before its row is inserted."""
 
-    Raises :class:`Invalid` (in Swedish) for a file that is too large, empty or of a type not allowed.
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+    def form_value(self) -> dict[str, Any]:
+        return {"id": self.id, "namn": self.filename, "storlek": self.size}
+
+
+def store_file(store: Store, filename: str, stream: IO[bytes]) -> StoredFile:
+    """Write an upload to the store under a new id; :class:`Invalid` (in Swedish) if it is refused.
+
+    Refused: a type not on the allow-list, too large, empty, or first bytes that do not match.
     """
     name = clean_filename(filename)
     extension = kind_of(name)
     if extension not in KINDS:
         raise Invalid(f"Filtypen är inte tillåten. Välj en fil av typen {ALLOWED_LABEL}.", code="wrong_type")
-    with engine.db.connect() as conn:
-        task = open_task_for(conn, user, task_id)
     attachment_id = str(uuid.uuid4())
     size, sha256 = _write(store, attachment_id, stream, extension)
+    return StoredFile(attachment_id, name, KINDS[extension][0], size, sha256)
+
+
+def insert_rows(
+    conn: Connection, now: datetime, case_id: int, task_id: str, user: User, files: list[StoredFile]
+) -> None:
+    """The rows of files stored for a task, in the caller's transaction."""
+    if not files:
+        return
+    conn.execute(
+        schema.attachments.insert(),
+        [
+            {
+                "id": f.id,
+                "case_id": case_id,
+                "task_id": task_id,
+                "filename": f.filename,
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+                "uploaded_by": user.username,
+                "uploaded_at": now,
+            }
+            for f in files
+        ],
+    )
+
+
+def save(engine: Samverkan, store: Store, user: User, task_id: str, filename: str, stream: IO[bytes]) -> dict[str, Any]:
+    """Store one upload for an open task the user may work on; returns the form value ``{id, namn, storlek}``.
+
+    Raises :class:`Invalid` (in Swedish) for a file that is too large, empty or of a type not allowed.
+    """
+    with engine.db.connect() as conn:
+        task = open_task_for(conn, user, task_id)
+    stored = store_file(store, filename, stream)
     try:
         with engine.write() as conn:
-            conn.execute(
-                schema.attachments.insert().values(
-                    id=attachment_id,
-                    case_id=task.case_id,
-                    task_id=task_id,
-                    filename=name,
-                    content_type=KINDS[extension][0],
-                    size=size,
-                    sha256=sha256,
-                    uploaded_by=user.username,
-                    uploaded_at=engine.now(),
-                )
-            )
+            insert_rows(conn, engine.now(), task.case_id, task_id, user, [stored])
     except BaseException:
-        store.path(attachment_id).unlink(missing_ok=True)
+        store.path(stored.id).unlink(missing_ok=True)
         raise
-    return {"id": attachment_id, "namn": name, "storlek": size}
+    return stored.form_value()
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -232,10 +268,19 @@ def get(engine: Samverkan, attachment_id: str) -> dict[str, Any]:
 
 def form_value(engine: Samverkan, attachment_id: str, case_id: int) -> dict[str, Any] | None:
     """``{id, namn, storlek}`` for an attachment of this case (to keep it on a re-rendered form), else None."""
-    a = schema.attachments
     with engine.db.connect() as conn:
-        row = conn.execute(select(a).where(a.c.id == attachment_id, a.c.case_id == case_id)).first()
-    return None if row is None else {"id": row.id, "namn": row.filename, "storlek": row.size}
+        return form_values(conn, case_id, {attachment_id}).get(attachment_id)
+
+
+def form_values(conn: Connection, case_id: int, attachment_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """``{id: {id, namn, storlek}}`` for those of ``attachment_ids`` that are attachments of this case."""
+    if not attachment_ids:
+        return {}
+    a = schema.attachments
+    rows = conn.execute(
+        select(a.c.id, a.c.filename, a.c.size).where(a.c.id.in_(sorted(attachment_ids)), a.c.case_id == case_id)
+    )
+    return {r.id: {"id": r.id, "namn": r.filename, "storlek": r.size} for r in rows}
 
 
 def list_for_case(engine: Samverkan, case_id: int) -> list[dict[str, Any]]:

@@ -30,10 +30,14 @@ def case_file(engine: Samverkan, case_id: int) -> dict[str, Any]:
         if entry["action"] != "completed" or not element_id or element_id in seen:
             continue
         seen.add(element_id)
-        element = definition.element(element_id)
-        form = element.form if element and element.form else element_id
+        form = definition.form_of(element_id)
         steps.append(
-            {"element_id": element_id, "name": names.get(element_id, element_id), "form": engine.forms.schema(form)}
+            {
+                "element_id": element_id,
+                "name": names.get(element_id, element_id),
+                "form_name": form,
+                "form": engine.forms.schema(form),
+            }
         )
     case["history"] = history
     case["steps"] = steps

@@ -63,12 +63,16 @@ def using(clock: Clock) -> Iterator[None]:
         _active.reset(token)
 
 
+def current_instant() -> datetime:
+    """The instant of the clock active in this context (the running step's), else the real time."""
+    clock = _active.get()
+    return clock.now() if clock is not None else datetime.now(UTC)
+
+
 class _ClockDatetime(datetime):
     @classmethod
     def now(cls, tz: tzinfo | None = None) -> _ClockDatetime:
-        clock = _active.get()
-        real = clock.now() if clock is not None else datetime.now(UTC)
-        return cls.fromtimestamp(real.timestamp(), tz)
+        return cls.fromtimestamp(current_instant().timestamp(), tz)
 
 
 def install_timer_seam() -> None:

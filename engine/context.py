@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -15,6 +17,7 @@ from engine.definitions import Definition, DefinitionReader
 from engine.errors import NotFound
 from engine.expiring import ExpiringCache
 from engine.forms import FormLibrary
+from engine.profile import ProcessProfile, load_profiles
 from engine.runtime import Runtime
 from engine.workflow_cache import WorkflowCache
 
@@ -34,18 +37,27 @@ class User:
 SYSTEM = User("system", frozenset({"admin"}), "Systemet")
 
 
+_AFTER_COMMIT = "samverkan_after_commit"
+
+
 @dataclass
 class Samverkan:
-    """Everything a use case needs; handed to the web app and the worker."""
+    """Everything a use case needs; handed to the web app and the worker.
+
+    ``clock`` is the one source of time: a use case reads :meth:`now` once and hands that
+    instant to everything it runs. ``profiles`` say what the product knows of each process
+    beyond its BPMN (see :mod:`engine.profile`); the first is the product's main process.
+    """
 
     db: Engine
     clock: Clock = field(default_factory=SystemClock)
     forms: FormLibrary = field(default_factory=FormLibrary)
+    profiles: dict[str, ProcessProfile] = field(default_factory=load_profiles)
 
     def __post_init__(self) -> None:
-        self.runtime = Runtime(self.clock)
+        self.runtime = Runtime()
         self._writer = writer(self.db)
-        self.reader = DefinitionReader(self.forms)
+        self.reader = DefinitionReader(self.forms, self.profiles)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
         # A token's user and the area list may be seen this late; each saves a query per request.
@@ -56,12 +68,39 @@ class Samverkan:
     def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:
         return cls(db=make_engine(url), **kwargs)
 
-    def write(self) -> AbstractContextManager[Connection]:
-        """One write transaction (a use case): committed on success, rolled back on error."""
-        return self._writer.begin()
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction (a use case): committed on success, rolled back on error.
 
-    def now(self) -> Any:
+        Callbacks registered with :meth:`after_commit` run once the commit succeeded, never
+        after a rollback (they keep in-process caches in step with what was committed).
+        """
+        pending: list[Callable[[], None]] = []
+        with self._writer.connect() as conn:
+            conn.info[_AFTER_COMMIT] = pending
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop(_AFTER_COMMIT, None)
+        for callback in pending:
+            callback()
+
+    @staticmethod
+    def after_commit(conn: Connection, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the write transaction of ``conn`` has committed."""
+        conn.info[_AFTER_COMMIT].append(callback)
+
+    def now(self) -> datetime:
         return self.clock.now()
+
+    @property
+    def main_process_id(self) -> str:
+        """The process new cases start in and the overview shows (the first profile's)."""
+        return next(iter(self.profiles), "")
+
+    def profile(self, process_id: str) -> ProcessProfile:
+        return self.reader.profile(process_id)
 
     def definition(self, conn: Connection, process_id: str, version: int) -> Definition:
         """The parsed spec of one process version, parsed once per process lifetime."""

@@ -20,6 +20,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from engine.durations import parse_duration
 from engine.errors import BadRequest, Invalid
 from engine.forms import FormLibrary
+from engine.profile import Passage, ProcessProfile
 from engine.roles import role_for_lane
 from engine.sandbox import check_source
 
@@ -28,18 +29,6 @@ MAX_XML_BYTES = 5 * 1024 * 1024
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
-
-PHASES = (
-    "Initiering",
-    "Ansökan och bedömning",
-    "Beslut",
-    "Samarbete",
-    "Genomförande och uppföljning",
-    "Avslut",
-)
-
-# The KS rule: residents are involved before any application is assessed.
-REQUIRED_PASSAGES = (("tidig_boendeinvolvering", "bedomning"),)
 
 _FLOW_NODE_TAGS = {
     "startEvent",
@@ -86,7 +75,7 @@ class Element:
 
 @dataclass
 class Definition:
-    """A parsed process version: the SpiffWorkflow spec plus our element index."""
+    """A parsed process version: the SpiffWorkflow spec, our element index and the process's profile."""
 
     process_id: str
     name: str
@@ -95,12 +84,37 @@ class Definition:
     subprocess_specs: dict[str, Any]
     elements: dict[str, Element]
     flows: dict[str, tuple[str, str]] = field(default_factory=dict)
+    profile: ProcessProfile = field(default_factory=lambda: ProcessProfile.empty(""))
 
     def start_events(self) -> list[str]:
         return [e.id for e in self.elements.values() if e.kind == "startEvent"]
 
     def element(self, element_id: str) -> Element | None:
         return self.elements.get(element_id)
+
+    def form_of(self, element_id: str) -> str:
+        """The form a user task is filled in with (its ``form`` property, else its id)."""
+        element = self.elements.get(element_id)
+        return element.form if element is not None and element.form else element_id
+
+    def start_form(self, start_event: str) -> str | None:
+        """The form of the first user task a case started at ``start_event`` reaches, if any."""
+        seen, queue = {start_event}, [start_event]
+        while queue:
+            element = self.elements.get(queue.pop(0))
+            if element is None:
+                continue
+            if element.kind == "userTask":
+                return self.form_of(element.id)
+            for flow_id in element.outgoing:
+                target = self.flows.get(flow_id, ("", ""))[1]
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return None
+
+    def end_events(self) -> set[str]:
+        return {e.id for e in self.elements.values() if e.kind == "endEvent"}
 
 
 def sha256_of(xml: bytes) -> str:
@@ -193,11 +207,18 @@ def index_elements(process: Any) -> tuple[dict[str, Element], dict[str, tuple[st
 
 
 class DefinitionReader:
-    """Validates BPMN and builds :class:`Definition` objects, cached by content hash."""
+    """Validates BPMN and builds :class:`Definition` objects, cached by content hash.
 
-    def __init__(self, forms: FormLibrary) -> None:
+    Each definition gets the profile of its process id from ``profiles`` (or an empty one).
+    """
+
+    def __init__(self, forms: FormLibrary, profiles: dict[str, ProcessProfile] | None = None) -> None:
         self.forms = forms
+        self.profiles = profiles or {}
         self._cache: dict[str, Definition] = {}
+
+    def profile(self, process_id: str) -> ProcessProfile:
+        return self.profiles.get(process_id) or ProcessProfile.empty(process_id)
 
     def load(self, xml: bytes) -> Definition:
         """Parse XML already validated at deploy (cached by hash)."""
@@ -217,7 +238,10 @@ class DefinitionReader:
         root = parse_xml(xml)
         process = _executable_process(root)
         elements, flows = index_elements(process)
-        outline = Definition(process.get("id"), process.get("name") or "", "", None, {}, elements, flows)
+        process_id = process.get("id")
+        outline = Definition(
+            process_id, process.get("name") or "", "", None, {}, elements, flows, self.profile(process_id)
+        )
         problems = self._check(outline, root)
         if problems:
             raise Invalid(
@@ -252,6 +276,7 @@ class DefinitionReader:
             subprocess_specs=subprocess_specs,
             elements=elements,
             flows=flows,
+            profile=self.profile(process_id),
         )
 
     def _check(self, definition: Definition, root: Any) -> list[dict[str, Any]]:
@@ -269,15 +294,15 @@ class DefinitionReader:
         if not definition.start_events():
             problem(definition.process_id, "Processen saknar starthändelse.")
         for element in elements.values():
-            self._check_element(element, problem)
+            self._check_element(element, definition.profile, problem)
         for node in root.iter(f"{{{BPMN_NS}}}exclusiveGateway"):
             _check_gateway(node, definition, problem)
         _check_expressions(root, problem)
-        for before, target in REQUIRED_PASSAGES:
-            _check_passage(definition, before, target, problem)
+        for passage in definition.profile.required_passages:
+            _check_passage(definition, passage, problem)
         return problems
 
-    def _check_element(self, element: Element, problem: Any) -> None:
+    def _check_element(self, element: Element, profile: ProcessProfile, problem: Any) -> None:
         if element.kind == "userTask":
             if element.role is None:
                 problem(
@@ -286,7 +311,7 @@ class DefinitionReader:
                 )
             if element.form and not self.forms.exists(element.form):
                 problem(element.id, f"Formuläret forms/{element.form}.json saknas.")
-        if element.phase is not None and element.phase not in PHASES:
+        if element.phase is not None and profile.phases and element.phase not in profile.phases:
             problem(element.id, f"Okänd fas «{element.phase}».")
         if element.timer_kind is not None:
             message = _timer_problem(element)
@@ -345,8 +370,9 @@ def _check_gateway(node: Any, definition: Definition, problem: Any) -> None:
             problem(flow_id, "Flödet från en exklusiv gateway saknar villkor och är inte standardflöde.")
 
 
-def _check_passage(definition: Definition, before: str, target: str, problem: Any) -> None:
-    """Every path from a start event to ``target`` must pass ``before``."""
+def _check_passage(definition: Definition, passage: Passage, problem: Any) -> None:
+    """Every path from a start event to ``passage.target`` must pass ``passage.before``."""
+    before, target = passage.before, passage.target
     if target not in definition.elements:
         return
     successors: dict[str, list[str]] = {}
@@ -360,11 +386,7 @@ def _check_passage(definition: Definition, before: str, target: str, problem: An
         while stack:
             node = stack.pop()
             if node == target:
-                problem(
-                    before if before in definition.elements else target,
-                    "Tidig boendeinvolvering måste ligga på varje väg från start till bedömning "
-                    "(kommunstyrelsens krav: boende involveras innan en ansökan bedöms).",
-                )
+                problem(before if before in definition.elements else target, passage.message)
                 return
             for nxt in successors.get(node, []):
                 if nxt != before and nxt not in seen:

@@ -1,10 +1,15 @@
-"""Form drafts: what an official typed into a task's form, saved without completing it."""
+"""Form drafts: what an official typed into a task's form, saved without completing it.
+
+A task's drafts are deleted in the transaction that closes the task, however it closes
+(see :func:`engine.indexes.sync_tasks`).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -18,10 +23,14 @@ def save_draft(engine: Samverkan, user: User, task_id: str, data: dict[str, Any]
     now = engine.now()
     with engine.write() as conn:
         open_task_for(conn, user, task_id)
-        conn.execute(delete(d).where(d.c.task_id == task_id, d.c.username == user.username))
-        conn.execute(d.insert().values(task_id=task_id, username=user.username, data=data, saved_at=now))
-    saved: str = now.isoformat()
-    return saved
+        write_draft(conn, now, user, task_id, data)
+    return now.isoformat()
+
+
+def write_draft(conn: Connection, now: datetime, user: User, task_id: str, data: dict[str, Any]) -> None:
+    """Replace ``user``'s draft of the task in the caller's transaction (the task was checked open)."""
+    conn.execute(delete(d).where(d.c.task_id == task_id, d.c.username == user.username))
+    conn.execute(d.insert().values(task_id=task_id, username=user.username, data=data, saved_at=now))
 
 
 def get_draft(engine: Samverkan, user: User, task_id: str) -> dict[str, Any] | None:
@@ -33,9 +42,3 @@ def get_draft(engine: Samverkan, user: User, task_id: str) -> dict[str, Any] | N
     if row is None:
         return None
     return {"data": dict(row.data or {}), "saved_at": row.saved_at.isoformat()}
-
-
-def discard_drafts(engine: Samverkan, task_id: str) -> None:
-    """Forget every draft of a task (after it is completed)."""
-    with engine.write() as conn:
-        conn.execute(delete(d).where(d.c.task_id == task_id))

@@ -30,8 +30,16 @@ class FormLibrary:
     def exists(self, name: str) -> bool:
         return self._path(name) is not None
 
-    def names(self) -> list[str]:
-        return sorted({p.stem for directory in self.directories for p in directory.glob("*.json")})
+    @functools.cache  # noqa: B019 - one library per app, lives as long as it
+    def field_titles(self) -> dict[str, str]:
+        """Every top-level form field's title by field name, over all forms (names do not collide)."""
+        titles: dict[str, str] = {}
+        for directory in reversed(self.directories):  # the first directory wins, as for forms
+            for path in sorted(directory.glob("*.json")):
+                for key, spec in self.schema(path.stem).get("properties", {}).items():
+                    if isinstance(spec, dict) and spec.get("title"):
+                        titles[key] = str(spec["title"])
+        return titles
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one library per app, lives as long as it
     def schema(self, name: str) -> dict[str, Any]:
@@ -42,13 +50,17 @@ class FormLibrary:
         return loaded
 
     @functools.lru_cache(maxsize=256)  # noqa: B019
-    def validator(self, name: str) -> Draft202012Validator:
-        return Draft202012Validator(self.schema(name), format_checker=_FORMAT_CHECKER)
+    def validator(self, name: str, partial: bool = False) -> Draft202012Validator:
+        schema = self.schema(name)
+        if partial:
+            # Only the fields given are checked: nothing is required, conditional rules are dropped.
+            schema = {k: v for k, v in schema.items() if k not in ("required", "if", "then", "else", "allOf")}
+        return Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
 
-    def errors(self, name: str, data: dict[str, Any]) -> list[dict[str, str]]:
+    def errors(self, name: str, data: dict[str, Any], partial: bool = False) -> list[dict[str, str]]:
         """The form's complaints about ``data`` as ``{field, message}`` in Swedish."""
         found = []
-        for error in sorted(self.validator(name).iter_errors(data), key=lambda e: list(e.path)):
+        for error in sorted(self.validator(name, partial).iter_errors(data), key=lambda e: list(e.path)):
             found.append({"field": _field_path(error), "message": _swedish(error)})
         return found
 

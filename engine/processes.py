@@ -106,6 +106,14 @@ def latest_version(engine: Samverkan, process_id: str) -> int:
     return int(version)
 
 
+def start_events(engine: Samverkan, process_id: str) -> dict[str, str]:
+    """The start events of the newest version, by id, with their names (how a case can begin)."""
+    version = latest_version(engine, process_id)
+    with engine.db.connect() as conn:
+        definition = engine.definition(conn, process_id, version)
+    return {e: definition.elements[e].name for e in definition.start_events()}
+
+
 def get_xml(engine: Samverkan, process_id: str, version: int | None = None) -> str:
     pv = schema.process_versions
     version = version if version is not None else latest_version(engine, process_id)

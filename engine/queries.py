@@ -161,8 +161,7 @@ def get_task(engine: Samverkan, task_id: str) -> dict[str, Any]:
         case = conn.execute(select(c.c.process_id, c.c.process_version).where(c.c.id == row.case_id)).one()
         definition = engine.definition(conn, case.process_id, case.process_version)
     view = task_view(row)
-    element = definition.element(row.element_id)
-    view["form"] = engine.forms.schema(element.form if element and element.form else row.element_id)
+    view["form"] = engine.forms.schema(definition.form_of(row.element_id))
     return view
 
 

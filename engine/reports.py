@@ -12,7 +12,6 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, lite
 
 from engine import schema
 from engine.context import Samverkan
-from engine.definitions import PHASES
 from engine.filters import case_filters
 
 c, t, tm, h = schema.cases, schema.tasks, schema.timers, schema.history
@@ -25,9 +24,9 @@ def _month(conn: Connection, column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column)
 
 
-def by_phase(engine: Samverkan) -> dict[str, int]:
-    """Active cases in each of the six phases, zeros included, in process order."""
-    counts = dict.fromkeys(PHASES, 0)
+def by_phase(engine: Samverkan, process_id: str | None = None) -> dict[str, int]:
+    """Active cases per phase: the phases of the process's profile first, zeros included, in process order."""
+    counts = dict.fromkeys(engine.profile(process_id or engine.main_process_id).phases, 0)
     with engine.db.connect() as conn:
         for phase, n in conn.execute(select(c.c.phase, func.count()).where(c.c.status == "active").group_by(c.c.phase)):
             counts[phase or "Okänd fas"] = int(n)
@@ -165,7 +164,7 @@ def area_view(
         matching = (
             totals if len(conditions) == 1 else {r[0]: int(r[1]) for r in conn.execute(count_by_area.where(where))}
         )
-        rows = conn.execute(_area_rows(where, per_area, offset)).all()
+        rows = conn.execute(_area_rows(engine, where, per_area, offset)).all()
         next_tasks = _open_task_summary(conn, [r.id for r in rows] if per_area is not None else None)
     groups: dict[str | None, dict[str, Any]] = {}
     for r in rows:
@@ -190,26 +189,26 @@ def area_view(
                 "next_due": due.isoformat() if due else None,
                 "overdue": bool(due and due < now),
                 "contact": assignee or r.created_by,
-                "beviljat_belopp_sek": _int_or_none(r.beviljat),
+                "granted_sek": _int_or_none(r.granted_sek),
                 "period_start": _str_or_none(r.period_start),
-                "period_slut": _str_or_none(r.period_slut),
+                "period_end": _str_or_none(r.period_end),
             }
         )
     return sorted(groups.values(), key=lambda g: str(g["name"]))
 
 
-def _area_rows(where: ColumnElement[bool], per_area: int | None, offset: int) -> Select[Any]:
+REPORT_COLUMNS = ("granted_sek", "period_start", "period_end")
+"""Case data the area view shows, by the names the main process's profile gives them."""
+
+
+def _area_rows(engine: Samverkan, where: ColumnElement[bool], per_area: int | None, offset: int) -> Select[Any]:
     """The cases to show: all, or a window of each area's cases ranked by id."""
-    columns = (
-        c.c.id,
-        c.c.title,
-        c.c.area,
-        c.c.phase,
-        c.c.created_by,
-        c.c.data["beviljat_belopp_sek"].label("beviljat"),
-        c.c.data["period_start"].label("period_start"),
-        c.c.data["period_slut"].label("period_slut"),
-    )
+    profile = engine.profile(engine.main_process_id)
+    data_columns = []
+    for column in REPORT_COLUMNS:
+        name = profile.report_field(column)
+        data_columns.append((c.c.data[name] if name else literal_column("NULL")).label(column))
+    columns = (c.c.id, c.c.title, c.c.area, c.c.phase, c.c.created_by, *data_columns)
     if per_area is None:
         return select(*columns).where(where).order_by(c.c.area, c.c.id)
     rank = func.row_number().over(partition_by=c.c.area, order_by=c.c.id).label("rank")

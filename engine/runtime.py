@@ -20,14 +20,14 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_STATE_VERSIO
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock as clock_module
 from engine import state_codec
-from engine.clock import Clock, FixedClock
+from engine.clock import FixedClock
 from engine.definitions import Definition
 from engine.durations import next_working_moment
 from engine.sandbox import Sandbox
@@ -97,9 +97,13 @@ class WaitingTimer:
 
 @dataclass(frozen=True)
 class Snapshot:
+    """Where a workflow stands: open user tasks, waiting timers, timers that have fired, its data."""
+
     open_tasks: list[OpenTask]
     timers: list[WaitingTimer]
     data: dict[str, Any]
+    # Timer events that fired (still in the tree), with the instant each was due.
+    fired_timers: list[WaitingTimer]
 
 
 class StepError(Exception):
@@ -112,12 +116,11 @@ class StepError(Exception):
 
 
 class Runtime:
-    """Runs workflows with the restricted script engine and the injected clock."""
+    """Runs workflows with the restricted script engine; every run is told what time it is."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self) -> None:
         clock_module.install_timer_seam()
-        self.clock = clock
-        self.script_engine = PythonScriptEngine(environment=_SandboxEnvironment(Sandbox(clock)))
+        self.script_engine = PythonScriptEngine(environment=_SandboxEnvironment(Sandbox()))
         self.serializer = _make_serializer()
 
     # --- state -----------------------------------------------------------------------------
@@ -156,13 +159,13 @@ class Runtime:
                     child.cancel()
         return workflow
 
-    def run(self, workflow: BpmnWorkflow, at: datetime | None = None) -> None:
-        """Run engine steps and fire due timers until the workflow waits; errors raise StepError.
+    def run(self, workflow: BpmnWorkflow, at: datetime) -> None:
+        """Run engine steps and fire timers due by ``at`` until the workflow waits; errors raise StepError.
 
-        ``at`` makes SpiffWorkflow's timers see that instant instead of the engine clock, so a
-        catch-up can fire overdue timers one due moment at a time.
+        SpiffWorkflow's timers and the scripts' ``now()`` see ``at``, so a catch-up can fire
+        overdue timers one due moment at a time.
         """
-        with clock_module.using(FixedClock(at) if at is not None else self.clock):
+        with clock_module.using(FixedClock(at)):
             try:
                 for _ in range(1000):
                     workflow.refresh_timers()
@@ -192,12 +195,12 @@ class Runtime:
             task._set_internal_data(event_value=moved.isoformat(), working_day=True)
         return engine_work_left
 
-    def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
+    def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any], at: datetime) -> None:
         task = self.find(workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise KeyError(task_id)
         task.data.update(data)
-        with clock_module.using(self.clock):
+        with clock_module.using(FixedClock(at)):
             try:
                 task.run()
             except SpiffWorkflowException as err:
@@ -216,9 +219,19 @@ class Runtime:
     @staticmethod
     def find(workflow: BpmnWorkflow, task_id: str) -> Task | None:
         try:
-            return workflow.get_task_from_id(UUID(task_id))
-        except (ValueError, Exception):  # unknown or malformed id
+            uid = UUID(task_id)
+        except ValueError:  # not an id at all
             return None
+        try:
+            return workflow.get_task_from_id(uid)
+        except TaskNotFoundException:
+            return None
+
+    @classmethod
+    def element_of(cls, workflow: BpmnWorkflow, task_id: str) -> str | None:
+        """The BPMN id of a task of the workflow, None if it has no such task."""
+        task = cls.find(workflow, task_id)
+        return None if task is None else str(task.task_spec.bpmn_id or task.task_spec.name)
 
     @staticmethod
     def snapshot(workflow: BpmnWorkflow) -> Snapshot:
@@ -226,7 +239,7 @@ class Runtime:
 
         A pass over ``workflow.tasks`` is much cheaper than several tree walks of ``get_tasks``.
         """
-        open_tasks, timers = [], []
+        open_tasks, timers, fired = [], [], []
         data: dict[str, Any] = dict(workflow.data)
         if workflow.last_task is not None:
             data.update(workflow.last_task.data)
@@ -243,7 +256,13 @@ class Runtime:
                 data.update(task.data)
             elif state == TaskState.ERROR:
                 data.update(task.data)
-        return Snapshot(open_tasks, timers, data)
+            if state in (TaskState.COMPLETED, TaskState.READY) and isinstance(
+                getattr(task.task_spec, "event_definition", None), TimerEventDefinition
+            ):
+                value = task._get_internal_data("event_value")
+                if isinstance(value, str):
+                    fired.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value)))
+        return Snapshot(open_tasks, timers, data, fired)
 
     @classmethod
     def open_user_tasks(cls, workflow: BpmnWorkflow) -> list[OpenTask]:
@@ -252,10 +271,6 @@ class Runtime:
     @classmethod
     def waiting_timers(cls, workflow: BpmnWorkflow) -> list[WaitingTimer]:
         return cls.snapshot(workflow).timers
-
-    def task_state(self, workflow: BpmnWorkflow, task_id: str) -> str | None:
-        task = self.find(workflow, task_id)
-        return None if task is None else str(TaskState.get_name(task.state))
 
     @staticmethod
     def reached_end_event(workflow: BpmnWorkflow, end_events: set[str]) -> str | None:

@@ -23,7 +23,7 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 
-from engine.clock import STOCKHOLM, Clock
+from engine.clock import STOCKHOLM, current_instant
 from engine.durations import add_duration
 
 
@@ -77,14 +77,18 @@ def _inplace(op: str, left: Any, right: Any) -> Any:
     return ops[op](left, right)
 
 
-def helper_functions(clock: Clock) -> dict[str, Callable[..., Any]]:
-    """Functions a process owner may call in conditions, scripts and timers."""
+def helper_functions() -> dict[str, Callable[..., Any]]:
+    """Functions a process owner may call in conditions, scripts and timers.
+
+    ``now()`` and ``today()`` read the instant the running step was given (see
+    :func:`engine.clock.using`), the same one SpiffWorkflow's timers see.
+    """
 
     def now() -> str:
-        return clock.now().astimezone(STOCKHOLM).isoformat()
+        return current_instant().astimezone(STOCKHOLM).isoformat()
 
     def today() -> str:
-        return clock.now().astimezone(STOCKHOLM).date().isoformat()
+        return current_instant().astimezone(STOCKHOLM).date().isoformat()
 
     def start_of_day(day: str) -> str:
         parsed = date.fromisoformat(str(day)[:10])
@@ -128,8 +132,8 @@ def check_source(source: str, *, is_script: bool) -> str | None:
 class Sandbox:
     """Runs compiled restricted code against case data."""
 
-    def __init__(self, clock: Clock) -> None:
-        self._helpers = helper_functions(clock)
+    def __init__(self) -> None:
+        self._helpers = helper_functions()
 
     def _globals(self, data: Mapping[str, Any]) -> dict[str, Any]:
         scope: dict[str, Any] = dict(data)

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import or_, select
 
 from engine import cases, schema
-from engine.clock import FixedClock
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.runtime import StepError
+from engine.timer_claims import FIRING, WAITING, release_rows
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5))  # wait after the 1st and 2nd failed attempt
 INCIDENT_VIEWERS = ("admin", "chef")
-WAITING, FIRING, INCIDENT = "waiting", "firing", "incident"
+INCIDENT = "incident"
 
 
 @dataclass
@@ -66,21 +65,13 @@ class _Sweep:
 
 def sweep(
     engine: Samverkan,
-    now: datetime | None = None,
+    now: datetime,
     limit: int = 50,
     worker: str | None = None,
     claim_timeout: timedelta = CLAIM_TIMEOUT,
 ) -> SweepResult:
-    """Fire every timer due by ``now`` (default: the engine clock), oldest first, then return.
-
-    ``now`` moves the engine's clock, which must then be a :class:`FixedClock`: the engine's
-    runtime and history use that clock, so the sweep and what it writes agree on the time.
-    """
-    if now is not None:
-        if not isinstance(engine.clock, FixedClock):
-            raise ValueError("sweep(now=...) needs an engine built with a FixedClock")
-        engine.clock.set(now)
-    run = _Sweep(engine, engine.now(), f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}")
+    """Fire every timer due by ``now``, oldest first, then return; what it writes is dated ``now``."""
+    run = _Sweep(engine, now, f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}")
     run.result.reclaimed = release_stale_claims(engine, run.now, claim_timeout)
     while claimed := _claim(run, limit):
         run.result.claimed += len(claimed)
@@ -138,19 +129,13 @@ def _by_case(claimed: list[_Claimed]) -> dict[int, list[_Claimed]]:
 
 def _fire_case(run: _Sweep, case_id: int, rows: list[_Claimed]) -> None:
     ids = [row.id for row in rows]
-
-    def release_survivors(conn: Connection) -> None:
-        # A claimed row the step did not remove did not fire (moved, or not due after all):
-        # back to waiting, and left alone for the rest of this sweep.
-        run.skip.update(_release(conn, run.token, ids))
-
     try:
-        fired = cases.fire_due_timers(run.engine, case_id, keep_incidents=False, after=release_survivors)
+        fired = cases.fire_due_timers(run.engine, case_id, run.now, claimed_by=run.token)
     except (Conflict, NotFound) as err:
         # Someone else stepped the case meanwhile; the lock kept it consistent. Try once more.
         run.result.conflicts += 1
         with run.engine.write() as conn:
-            released = _release(conn, run.token, ids)
+            released = release_rows(conn, run.token, ids)
         if case_id in run.conflicted or isinstance(err, NotFound):
             run.skip.update(released)
         run.conflicted.add(case_id)
@@ -159,20 +144,11 @@ def _fire_case(run: _Sweep, case_id: int, rows: list[_Claimed]) -> None:
         log.exception("firing the timers of case %s failed", case_id)
         _record_failure(run, ids, err)
         return
-    run.result.fired += fired
+    # A claimed row the step did not remove did not fire (moved, or not due after all): it is
+    # waiting again, and left alone for the rest of this sweep.
+    run.skip.update(fired.released)
+    run.result.fired += fired.fired
     run.result.cases += 1
-
-
-def _release(conn: Connection, token: str, ids: Iterable[str]) -> list[str]:
-    t = schema.timers
-    return list(
-        conn.execute(
-            t.update()
-            .where(t.c.id.in_(list(ids)), t.c.claimed_by == token, t.c.state == FIRING)
-            .values(state=WAITING, claimed_by=None, claimed_at=None)
-            .returning(t.c.id)
-        ).scalars()
-    )
 
 
 def _record_failure(run: _Sweep, ids: list[str], err: Exception) -> None:

@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine import attachments, notifications, timers
-from engine.clock import FixedClock, parse_instant
+from engine.clock import FixedClock, SystemClock, parse_instant
 from engine.context import Samverkan
 
 log = logging.getLogger("samverkan.worker")
@@ -44,13 +44,14 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)  # SpiffWorkflow logs every task state change
-    engine = Samverkan.from_url(clock=FixedClock(fixed or datetime.now(UTC)))
+    # One clock for the whole worker: the given instant (catching up, tests), else the real time.
+    engine = Samverkan.from_url(clock=FixedClock(fixed) if fixed is not None else SystemClock())
     mail = notifications.MailSettings.from_env()
     store = attachments.Store(attachments.default_directory())
 
     def tick() -> None:
         with _take_turns(engine):
-            result = timers.sweep(engine, fixed or datetime.now(UTC))
+            result = timers.sweep(engine, engine.now())
             try:
                 sent = notifications.deliver_pending(engine, mail)
             except (OSError, smtplib.SMTPException) as err:

@@ -107,7 +107,10 @@ def test_start_event_chosen_is_the_one_that_runs(api: ApiClient) -> None:
     unknown = kp.post("/cases", {"process_id": "handlaggning", "start_event": "nope", "title": "X"})
     assert unknown.status == 422
     assert kp.post("/cases", {"process_id": "okand", "title": "X"}).status == 422
-    assert kp.post("/cases", {"process_id": "handlaggning", "title": "X"}).status == 422  # two starts
+    # Without start_event the first start event in document order is used (the contract).
+    first = kp.post("/cases", {"process_id": "handlaggning", "title": "X"})
+    assert first.status == 201
+    assert kp.get(f"/cases/{first.body['id']}/history").body[0]["element_id"] == "start_a"
 
 
 def test_bad_requests_are_json_4xx(api: ApiClient) -> None:

@@ -321,24 +321,25 @@ def test_reload_mid_flight_gives_the_same_result(engine: Samverkan) -> None:
     processes.deploy(engine, OWNER, BPMN)
     with engine.db.connect() as conn:
         definition = engine.definition(conn, "handlaggning", 1)
-    runtime = Runtime(engine.clock)
+    runtime = Runtime()
+    now = engine.now()
     inputs = [{"belopp": 20000, "beskrivning": "x"}, {"beslut": "ja"}]
 
     straight = runtime.create(definition, "start_b")
-    runtime.run(straight)
+    runtime.run(straight, now)
     for data in inputs:
         [task] = runtime.open_user_tasks(straight)
-        runtime.complete(straight, task.id, data)
-        runtime.run(straight)
+        runtime.complete(straight, task.id, data, now)
+        runtime.run(straight, now)
 
     reloaded = runtime.create(definition, "start_b")
-    runtime.run(reloaded)
+    runtime.run(reloaded, now)
     for data in inputs:
         reloaded = runtime.load(definition, runtime.dump(reloaded))
         [task] = runtime.open_user_tasks(reloaded)
-        runtime.complete(reloaded, task.id, data)
+        runtime.complete(reloaded, task.id, data, now)
         reloaded = runtime.load(definition, runtime.dump(reloaded))
-        runtime.run(reloaded)
+        runtime.run(reloaded, now)
 
     assert straight.is_completed() and reloaded.is_completed()
     assert runtime.data(straight) == runtime.data(reloaded)

@@ -49,8 +49,8 @@ def _advance(engine: Samverkan, runtime: Runtime, workflow: BpmnWorkflow) -> boo
     if open_tasks:
         element = open_tasks[0].element_id
         data = sample_data(element, engine.forms.schema(element), **OVERRIDES.get(element, {}))
-        runtime.complete(workflow, open_tasks[0].id, data)
-        runtime.run(workflow)
+        runtime.complete(workflow, open_tasks[0].id, data, engine.now())
+        runtime.run(workflow, engine.now())
         return True
     timers = runtime.waiting_timers(workflow)
     if not timers:
@@ -63,8 +63,8 @@ def test_every_point_of_a_whole_case_round_trips(engine: Samverkan, model: Defin
     runtime = engine.runtime
     straight = runtime.create(model, "start_aktorsinitiativ")
     reloaded = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(straight)
-    runtime.run(reloaded)
+    runtime.run(straight, engine.now())
+    runtime.run(reloaded, engine.now())
     points = 0
     while _advance(engine, runtime, straight):
         assert _advance(engine, runtime, reloaded)
@@ -84,7 +84,7 @@ def test_every_point_of_a_whole_case_round_trips(engine: Samverkan, model: Defin
 def test_waiting_timers_are_known_to_the_event_manager_after_loading(engine: Samverkan, model: Definition) -> None:
     runtime = engine.runtime
     workflow = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(workflow)
+    runtime.run(workflow, engine.now())
     while not runtime.waiting_timers(workflow):
         assert _advance(engine, runtime, workflow)
     copy = _round_trip(runtime, model, workflow)
@@ -97,10 +97,10 @@ def test_a_loaded_live_task_owns_its_data(engine: Samverkan, model: Definition) 
     """Finished tasks share inherited values; a live task must not, or editing it rewrites history."""
     runtime = engine.runtime
     workflow = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(workflow)
+    runtime.run(workflow, engine.now())
     [task] = runtime.open_user_tasks(workflow)
-    runtime.complete(workflow, task.id, {"omrade": "sofielund", "aktorer": [{"namn": "A"}]})
-    runtime.run(workflow)
+    runtime.complete(workflow, task.id, {"omrade": "sofielund", "aktorer": [{"namn": "A"}]}, engine.now())
+    runtime.run(workflow, engine.now())
     copy = _round_trip(runtime, model, workflow)
     [ready] = [t for t in copy.tasks.values() if t.state == TaskState.READY and t.task_spec.manual]
     ready.data["aktorer"][0]["namn"] = "ändrat"
@@ -111,7 +111,7 @@ def test_a_loaded_live_task_owns_its_data(engine: Samverkan, model: Definition) 
 def test_states_in_the_first_format_still_load(engine: Samverkan, model: Definition) -> None:
     runtime = engine.runtime
     workflow = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(workflow)
+    runtime.run(workflow, engine.now())
     old = {"format": 1, "spiff_version": runtime.dump(workflow)["spiff_version"]}
     old["workflow"] = runtime.serializer.to_dict(workflow)
     loaded = runtime.load(model, old)
@@ -122,7 +122,7 @@ def test_states_in_the_first_format_still_load(engine: Samverkan, model: Definit
 def test_a_state_that_does_not_fit_its_version_is_refused(engine: Samverkan, model: Definition) -> None:
     runtime = engine.runtime
     workflow = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(workflow)
+    runtime.run(workflow, engine.now())
     state = runtime.dump(workflow)
     state["instance"]["tasks"][-1][4] = "finns_inte"
     with pytest.raises(state_codec.CorruptState, match="finns_inte"):
@@ -132,11 +132,13 @@ def test_a_state_that_does_not_fit_its_version_is_refused(engine: Samverkan, mod
 def test_values_json_cannot_hold_keep_their_type(engine: Samverkan, model: Definition) -> None:
     runtime = engine.runtime
     workflow = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(workflow)
+    runtime.run(workflow, engine.now())
     [task] = runtime.open_user_tasks(workflow)
     moment = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
-    runtime.complete(workflow, task.id, {"omrade": "sofielund", "registrerad": moment, "frist": timedelta(days=3)})
-    runtime.run(workflow)
+    runtime.complete(
+        workflow, task.id, {"omrade": "sofielund", "registrerad": moment, "frist": timedelta(days=3)}, engine.now()
+    )
+    runtime.run(workflow, engine.now())
     copy = _round_trip(runtime, model, workflow)
     assert runtime.data(copy)["registrerad"] == moment
     assert runtime.data(copy)["frist"] == timedelta(days=3)
@@ -146,7 +148,7 @@ def test_values_json_cannot_hold_keep_their_type(engine: Samverkan, model: Defin
 def test_what_the_codec_does_not_cover_keeps_spiffworkflows_format(engine: Samverkan, model: Definition) -> None:
     runtime = engine.runtime
     workflow = runtime.create(model, "start_aktorsinitiativ")
-    runtime.run(workflow)
+    runtime.run(workflow, engine.now())
     workflow.bpmn_events.append(None)  # a pending event: not ours to encode
     assert state_codec.encode(workflow, runtime.serializer.registry) is None
     workflow.bpmn_events.clear()

@@ -112,10 +112,17 @@ def test_rows_claimed_by_a_dead_worker_are_claimed_again_after_the_timeout(
     assert [r.element_id for r in _timer_rows(engine)] == ["tidsgrans"]
 
 
-def test_sweep_with_a_moving_clock_needs_a_fixed_clock(engine: Samverkan) -> None:
-    moving = Samverkan(db=engine.db, forms=engine.forms)
-    with pytest.raises(ValueError, match="FixedClock"):
-        timers.sweep(moving, engine.now())
+def test_the_sweep_acts_at_the_instant_it_is_given_and_leaves_the_clock_alone(
+    engine: Samverkan, clock: FixedClock
+) -> None:
+    """One clock: the sweep is told what time it is; it never moves the engine's clock."""
+    case_id = _deadline_case(engine)
+    start = clock.now()
+    result = timers.sweep(engine, start + timedelta(days=4))
+    assert result.fired == 1
+    assert clock.now() == start
+    fired = [h for h in queries.case_history(engine, case_id) if h["action"] == "timer"]
+    assert [h["at"] for h in fired] == [(start + timedelta(days=4)).isoformat()]
 
 
 def test_reminders_reach_the_inbox_and_are_mailed(engine: Samverkan, clock: FixedClock, api: ApiClient) -> None:

@@ -103,10 +103,10 @@ def test_area_panel_is_served_alone_for_the_script(drive: Driver, tmp_path: Path
     client = _client(drive, tmp_path, "kim", "kontaktperson")
     page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
     assert f'data-url="/tasks/{task["id"]}/nearby"' in page and "nearby.js" in page
-    part = client.get(f"/tasks/{task['id']}/nearby?omrade=sofielund").get_data(as_text=True)
+    part = client.get(f"/tasks/{task['id']}/nearby?area=sofielund").get_data(as_text=True)
     assert "Andra pågående ärenden i Sofielund" in part and "Grannen i Sofielund" in part
     assert "<html" not in part
-    empty = client.get(f"/tasks/{task['id']}/nearby?omrade=rosengard").get_data(as_text=True)
+    empty = client.get(f"/tasks/{task['id']}/nearby?area=rosengard").get_data(as_text=True)
     assert "Inga andra pågående ärenden i området." in empty
     assert client.get(f"/tasks/{task['id']}/nearby").get_data(as_text=True).strip() == ""
     assert _client(drive, tmp_path, "nils", "namndsekreterare").get(f"/tasks/{task['id']}/nearby").status_code == 403

@@ -45,8 +45,3 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(attachments.bp)
     app.register_blueprint(notifications.bp)
     return app
-
-
-def engine_of(app: Flask) -> Samverkan:
-    engine: Samverkan = app.extensions["samverkan"]
-    return engine

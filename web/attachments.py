@@ -8,10 +8,9 @@ from flask import Blueprint, abort, current_app, send_file
 from flask import request as flask_request
 from werkzeug.wrappers import Response
 
-from engine import attachments
-from engine.errors import Invalid
+from engine import attachments, task_form
 from web import forms
-from web.auth import engine, login_required, require_user
+from web.auth import engine, login_required
 
 bp = Blueprint("attachments", __name__)
 
@@ -21,32 +20,23 @@ def store() -> attachments.Store:
     return found
 
 
-def collect(task: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """File values by input name from the posted form, and ``{field, message}`` for refused uploads.
+def file_placeholders(schema: dict[str, Any]) -> dict[str, task_form.Upload | task_form.Kept]:
+    """File fields of the posted form by input name: a chosen file, or the one kept from an earlier press.
 
-    A chosen file is stored at once, so it survives a re-render (add a row, an error elsewhere);
-    a file uploaded earlier comes back as ``<name>-kept`` with its id and is looked up again,
-    never trusted from the form.
+    The engine stores chosen files and looks kept ones up again (:func:`engine.task_form.submit`);
+    an id sent back in ``<name>-kept`` is never trusted as it is.
     """
-    schema = task["form"]
-    names = set(flask_request.files) | {n.removesuffix("-kept") for n in flask_request.form if n.endswith("-kept")}
-    values: dict[str, Any] = {}
-    problems: list[dict[str, str]] = []
-    for name in sorted(n for n in names if forms.is_file_input(schema, n)):
+    posted = set(flask_request.files) | {n.removesuffix("-kept") for n in flask_request.form if n.endswith("-kept")}
+    found: dict[str, task_form.Upload | task_form.Kept] = {}
+    for name in sorted(n for n in posted if forms.is_file_input(schema, n)):
+        kept_id = flask_request.form.get(f"{name}-kept", "")
+        kept = task_form.Kept(kept_id) if kept_id else None
         upload = flask_request.files.get(name)
         if upload is not None and upload.filename:
-            try:
-                values[name] = attachments.save(
-                    engine(), store(), require_user(), task["id"], upload.filename, upload.stream
-                )
-                continue
-            except Invalid as err:
-                problems.append({"field": name.replace("-", "."), "message": err.message})
-        kept = flask_request.form.get(f"{name}-kept", "")
-        value = attachments.form_value(engine(), kept, int(task["case_id"])) if kept else None
-        if value is not None:
-            values[name] = value
-    return values, problems
+            found[name] = task_form.Upload(upload.filename, upload.stream, kept)
+        elif kept is not None:
+            found[name] = kept
+    return found
 
 
 @bp.get("/attachments/<attachment_id>")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import attachments, casefile, cases, queries, reference
+from engine import attachments, casefile, cases, processes, queries, reference
 from engine.errors import Invalid
 from engine.roles import ROLES
 from web import display
@@ -16,11 +16,6 @@ from web.forms import error_map
 
 bp = Blueprint("cases", __name__)
 
-PROCESS_ID = "samverkansstod"
-STARTS = {
-    "start_aktorsinitiativ": "Aktörer kontaktar staden",
-    "start_stadsinitiativ": "Staden initierar samverkan",
-}
 STATUS_LABELS = {"active": "Pågår", "ended": "Avslutat", "completed": "Avslutat", "incident": "Fel i ärendet"}
 HISTORY_LABELS = {
     "started": "Ärendet startades",
@@ -40,23 +35,25 @@ HISTORY_LABELS = {
 @login_required("kontaktperson", "admin")
 def new() -> Response | tuple[str, int]:
     values = {"start_event": request.form.get("start_event", ""), "title": request.form.get("title", "").strip()}
+    process_id = engine().main_process_id
+    starts = processes.start_events(engine(), process_id)
     if request.method == "GET":
-        return render_template("case_new.html", values=values, errors={}, starts=STARTS), 200
+        return render_template("case_new.html", values=values, errors={}, starts=starts), 200
     errors = {}
-    if values["start_event"] not in STARTS:
+    if values["start_event"] not in starts:
         errors["start_event"] = "Välj hur initiativet kom till."
     if not values["title"]:
         errors["title"] = "Ge ärendet en titel."
     if not errors:
         try:
             case_id = cases.start_case(
-                engine(), require_user(), PROCESS_ID, values["title"], start_event=values["start_event"]
+                engine(), require_user(), process_id, values["title"], start_event=values["start_event"]
             )
         except Invalid as err:
             errors = error_map(err.details or [{"field": "", "message": err.message}])
         else:
             return _first_task(case_id)
-    return render_template("case_new.html", values=values, errors=errors, starts=STARTS), 422
+    return render_template("case_new.html", values=values, errors=errors, starts=starts), 422
 
 
 def _first_task(case_id: int) -> Response:
@@ -77,11 +74,12 @@ def show(case_id: int) -> str:
     areas = {a["id"]: a["name"] for a in reference.list_areas(samverkan)}
     steps: list[dict[str, Any]] = []
     assessment: list[dict[str, str]] = []
+    criteria = samverkan.profile(case["process_id"]).criteria
     for step in case["steps"]:
         skip: tuple[str, ...] = ()
-        if any(key in step["form"].get("properties", {}) for key in display.CRITERIA):
-            assessment = display.criteria(step["form"], case["data"])
-            skip = display.CRITERIA
+        if criteria is not None and step["form_name"] == criteria.form:
+            assessment = display.criteria(step["form"], case["data"], criteria.fields)
+            skip = criteria.fields
         entries = display.describe(step["form"], case["data"], areas, skip)
         if entries:
             steps.append({"title": step["form"].get("title") or step["name"], "entries": entries})

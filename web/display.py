@@ -8,8 +8,6 @@ from typing import Any
 from web.filters import date_sv
 from web.forms import widget_of
 
-CRITERIA = ("k1", "k2", "k3", "k4", "k5")
-
 
 @dataclass
 class Entry:
@@ -71,10 +69,10 @@ def describe(
     return entries
 
 
-def criteria(schema: dict[str, Any], data: dict[str, Any]) -> list[dict[str, str]]:
-    """The K1–K5 assessment as rows of criterion, verdict and motivation."""
+def criteria(schema: dict[str, Any], data: dict[str, Any], fields: tuple[str, ...]) -> list[dict[str, str]]:
+    """A criteria assessment (the profile's ``fields`` of ``schema``) as rows of criterion, verdict and motivation."""
     rows = []
-    for key in CRITERIA:
+    for key in fields:
         spec = schema.get("properties", {}).get(key)
         value = data.get(key)
         if not spec or not isinstance(value, dict):

@@ -153,7 +153,7 @@ def parse(
 
     Values that do not parse (``"12a"`` for an integer) are kept as typed so validation
     complains next to the field and the person sees what they wrote. File fields take their
-    value from ``files`` (input name -> stored attachment), see :func:`web.attachments.collect`.
+    value from ``files`` (input name -> stored attachment), see :func:`web.attachments.file_placeholders`.
     """
     files = files or {}
     data: dict[str, Any] = {}

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from engine import processes, queries, reference, reports
-from engine.definitions import PHASES
 from engine.roles import ROLES
 from web.auth import engine, login_required
 from web.filters import date_sv
@@ -18,13 +17,13 @@ from web.filters import date_sv
 bp = Blueprint("overview", __name__)
 
 MANAGERS = ("chef", "admin")
-PROCESS = "samverkansstod"
 
 
 def _process_id() -> str:
-    """The overview's process: the bundled one if deployed, else the first deployed."""
+    """The overview's process: the product's main process if deployed, else the first deployed."""
+    main = engine().main_process_id
     ids = [v["process_id"] for v in processes.list_versions(engine())]
-    return PROCESS if PROCESS in ids or not ids else ids[0]
+    return main if main in ids or not ids else ids[0]
 
 
 @bp.get("/overview")
@@ -41,7 +40,7 @@ def index() -> str:
         version=version,
         elements=[r for r in rows if r["waiting"] or r["overdue"]],
         counts=counts,
-        phases=reports.by_phase(samverkan),
+        phases=reports.by_phase(samverkan, process_id),
         months=reports.per_month(samverkan),
         overdue_roles=reports.overdue_by_role(samverkan),
         role_names=ROLES,
@@ -124,7 +123,7 @@ def areas() -> str:
         page_url=lambda n: url_for("overview.areas") + _query({**filters, "page": str(n)}),
         area_url=lambda area: url_for("overview.areas") + _query({**filters, "area": area}),
         areas=reference.list_areas(engine()),
-        phases=PHASES,
+        phases=engine().profile(_process_id()).phases,
         roles=ROLES,
         csv_url=url_for("overview.areas_csv") + _query(filters),
     )
@@ -168,9 +167,9 @@ def areas_csv() -> Response:
                     date_sv(case["next_due"]),
                     "Ja" if case["overdue"] else "Nej",
                     case["contact"] or "",
-                    case["beviljat_belopp_sek"] if case["beviljat_belopp_sek"] is not None else "",
+                    case["granted_sek"] if case["granted_sek"] is not None else "",
                     case["period_start"] or "",
-                    case["period_slut"] or "",
+                    case["period_end"] or "",
                 )
             )
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8")

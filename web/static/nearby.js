@@ -2,13 +2,13 @@
 // Without JavaScript the button "Visa andra ärenden i området" does the same with a submit.
 (function () {
   "use strict";
-  var select = document.getElementById("omrade");
   var region = document.getElementById("nearby-region");
-  if (!select || !region || !region.dataset.url || !window.fetch) {
+  var select = region && document.getElementById(region.dataset.field);
+  if (!select || !region.dataset.url || !window.fetch) {
     return;
   }
   select.addEventListener("change", function () {
-    var url = region.dataset.url + "?omrade=" + encodeURIComponent(select.value);
+    var url = region.dataset.url + "?area=" + encodeURIComponent(select.value);
     fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (!response.ok) {

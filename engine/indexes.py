@@ -1,0 +1,194 @@
+"""What a saved step writes besides history: the case row, the task and timer indexes, the outbox.
+
+Called by :meth:`engine.step.Step.save` inside the use case's transaction; never commits.
+The case row is updated under an optimistic lock, so a concurrent step on the same case raises
+:class:`Conflict` and the caller's transaction rolls back whole.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, select
+
+from engine import schema
+from engine.definitions import Definition
+from engine.errors import Conflict
+from engine.history import Event
+from engine.runtime import OpenTask, WaitingTimer
+
+# The case columns a step writes besides its state and lock version.
+CASE_COLUMNS = ("data", "status", "end_event", "phase", "area", "active_elements", "incident", "updated_at")
+
+# Built once: constructing statements costs more than running them on this hot path.
+_UPDATE_CASE = (
+    schema.cases.update()
+    .where(schema.cases.c.id == bindparam("case_id"), schema.cases.c.lock_version == bindparam("expected_version"))
+    .values({name: bindparam(name) for name in (*CASE_COLUMNS, "state", "lock_version")})
+)
+_CLOSE_TASKS = (
+    schema.tasks.update()
+    .where(schema.tasks.c.id.in_(bindparam("ids", expanding=True)))
+    .values(state="closed", closed_at=bindparam("now"), closed_by=bindparam("actor"))
+)
+_DELETE_DRAFTS = schema.drafts.delete().where(schema.drafts.c.task_id.in_(bindparam("ids", expanding=True)))
+_TASK_DUE = schema.tasks.update().where(schema.tasks.c.id == bindparam("task_id")).values(due_at=bindparam("due_at"))
+_OPEN_TASKS = select(schema.tasks).where(schema.tasks.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_TASKS = schema.tasks.insert()
+_DELETE_TIMERS = schema.timers.delete().where(schema.timers.c.id.in_(bindparam("ids", expanding=True)))
+_TIMER_DUE = (
+    schema.timers.update().where(schema.timers.c.id == bindparam("timer_id")).values(due_at=bindparam("due_at"))
+)
+_INSERT_TIMERS = schema.timers.insert()
+_LATEST_TASK = (
+    select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.c.name)
+    .where(schema.tasks.c.case_id == bindparam("case_id"), schema.tasks.c.element_id == bindparam("element_id"))
+    .order_by(schema.tasks.c.created_at.desc())
+    .limit(1)
+)
+
+
+def update_case(
+    conn: Connection, case_id: int, lock_version: int, columns: dict[str, Any], state: dict[str, Any]
+) -> None:
+    """Write the case row and state, moving the lock version on by one."""
+    result = conn.execute(
+        _UPDATE_CASE,
+        {
+            **columns,
+            "state": state,
+            "lock_version": lock_version + 1,
+            "case_id": case_id,
+            "expected_version": lock_version,
+        },
+    )
+    if result.rowcount != 1:
+        raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
+
+
+def sync_tasks(
+    conn: Connection,
+    case_id: int,
+    definition: Definition,
+    indexed: dict[str, datetime | None],
+    open_tasks: list[OpenTask],
+    due: dict[str, datetime],
+    now: datetime,
+    actor: str,
+) -> list[dict[str, Any]]:
+    """Bring the task index in line with the workflow; returns the case's open task rows.
+
+    ``indexed`` is what the index held when the step loaded (task id -> due date). Tasks that
+    closed, however they closed, lose their drafts in the same transaction.
+    """
+    open_ids = {task.id for task in open_tasks}
+    closed = [task_id for task_id in indexed if task_id not in open_ids]
+    if closed:
+        conn.execute(_CLOSE_TASKS, {"ids": closed, "now": now, "actor": actor})
+        conn.execute(_DELETE_DRAFTS, {"ids": closed})
+    new_rows, kept = [], []
+    for task in open_tasks:
+        element = definition.element(task.element_id)
+        due_at = due.get(task.element_id)
+        if task.id in indexed:
+            # A fired reminder leaves no waiting timer, but the task stays due (and overdue) then.
+            if due_at is not None and indexed[task.id] != due_at:
+                conn.execute(_TASK_DUE, {"task_id": task.id, "due_at": due_at})
+            kept.append(task.id)
+            continue
+        new_rows.append(
+            {
+                "id": task.id,
+                "case_id": case_id,
+                "element_id": task.element_id,
+                "name": element.name if element else task.element_id,
+                "role": (element.role if element else None) or "admin",
+                "phase": element.phase if element else None,
+                "assignee": None,
+                "due_at": due_at,
+                "created_at": now,
+                "state": "open",
+            }
+        )
+    if new_rows:
+        conn.execute(_INSERT_TASKS, new_rows)
+    # Tasks that stay open keep their assignee and creation time: only the index has them.
+    kept_rows = [dict(row._mapping) for row in conn.execute(_OPEN_TASKS, {"ids": kept})] if kept else []
+    return kept_rows + new_rows
+
+
+def sync_timers(
+    conn: Connection, case_id: int, definition: Definition, indexed: dict[str, datetime], timers: list[WaitingTimer]
+) -> None:
+    """Bring the timer index in line with the workflow's waiting timers (``indexed``: id -> due at load)."""
+    waiting = {timer.id: timer for timer in timers}
+    gone = [timer_id for timer_id in indexed if timer_id not in waiting]
+    if gone:
+        conn.execute(_DELETE_TIMERS, {"ids": gone})
+    rows = []
+    for timer in timers:
+        if timer.id in indexed:
+            if indexed[timer.id] != timer.due_at:
+                conn.execute(_TIMER_DUE, {"timer_id": timer.id, "due_at": timer.due_at})
+            continue
+        element = definition.element(timer.element_id)
+        rows.append(
+            {
+                "id": timer.id,
+                "case_id": case_id,
+                "element_id": timer.element_id,
+                "attached_to": element.attached_to if element else None,
+                "action": element.action if element else None,
+                "due_at": timer.due_at,
+                "state": "waiting",
+                "attempts": 0,
+            }
+        )
+    if rows:
+        conn.execute(_INSERT_TIMERS, rows)
+
+
+def write_notifications(conn: Connection, case_id: int, events: list[Event], now: datetime) -> None:
+    """Reminders and escalations go to the task's assignee, or its role when unclaimed."""
+    rows = []
+    for event in events:
+        if event.action not in ("reminder", "escalated"):
+            continue
+        task = conn.execute(_LATEST_TASK, {"case_id": case_id, "element_id": event.element_id}).first()
+        role = "chef" if event.action == "escalated" else (task.role if task else None)
+        name = task.name if task else event.element_id
+        text = (
+            f"Påminnelse: uppgiften «{name}» väntar fortfarande."
+            if event.action == "reminder"
+            else f"Eskalering: uppgiften «{name}» är försenad."
+        )
+        rows.append(
+            {
+                "recipient": task.assignee if task and event.action == "reminder" else None,
+                "role": role,
+                "case_id": case_id,
+                "task_element_id": event.element_id,
+                "reason": event.action,
+                "message": text,
+                "created_at": now,
+            }
+        )
+    if rows:
+        conn.execute(schema.notifications.insert(), rows)
+
+
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """The case data as the case row holds it: anything JSON cannot hold becomes its text."""
+    text = orjson.dumps(data, default=str, option=_AS_TEXT)
+    return dict(orjson.loads(text))
+
+
+# Dates and subclasses go through ``default=str`` (as json.dumps would), keys become strings.
+_AS_TEXT = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_NON_STR_KEYS
+)

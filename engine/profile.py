@@ -1,0 +1,82 @@
+"""Process profiles: what the product knows of one process beyond its BPMN.
+
+A profile names the vocabulary of one process (its phases, the field that places a case in an
+area, the criteria assessment, the fields reports show, the paths every case must take). It is
+a TOML file next to the process's BPMN (``bpmn/<process_id>.toml``) and is handed to every
+deployed version of that process through :class:`engine.definitions.Definition`, so generic
+engine and web code never names a process's fields. A process without a profile gets
+:meth:`ProcessProfile.empty`: no phase list to check, no area, no required passages.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Every path from a start event to ``target`` passes ``before``; ``message`` says why."""
+
+    before: str
+    target: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """The form whose fields hold the criteria assessment, and those fields in order."""
+
+    form: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProcessProfile:
+    process_id: str
+    phases: tuple[str, ...] = ()
+    area_field: str | None = None
+    criteria: Criteria | None = None
+    required_passages: tuple[Passage, ...] = ()
+    # Report column -> case data field: granted_sek, period_start, period_end.
+    report_fields: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, process_id: str) -> ProcessProfile:
+        return cls(process_id)
+
+    @classmethod
+    def from_toml(cls, text: str) -> ProcessProfile:
+        raw: dict[str, Any] = tomllib.loads(text)
+        criteria = raw.get("criteria")
+        return cls(
+            process_id=str(raw["process_id"]),
+            phases=tuple(str(p) for p in raw.get("phases", ())),
+            area_field=raw.get("area_field"),
+            criteria=Criteria(str(criteria["form"]), tuple(criteria["fields"])) if criteria else None,
+            required_passages=tuple(
+                Passage(str(p["before"]), str(p["target"]), str(p["message"])) for p in raw.get("required_passages", ())
+            ),
+            report_fields={str(k): str(v) for k, v in raw.get("report_fields", {}).items()},
+        )
+
+    def area_of(self, data: dict[str, Any]) -> str | None:
+        """The area a case's data places it in, if the profile names such a field."""
+        value = data.get(self.area_field) if self.area_field else None
+        return value if isinstance(value, str) else None
+
+    def report_field(self, column: str) -> str | None:
+        return self.report_fields.get(column)
+
+
+def load_profiles(directory: Path = BUNDLED_DIR) -> dict[str, ProcessProfile]:
+    """Every ``*.toml`` profile in ``directory``, by process id."""
+    profiles = {}
+    for path in sorted(directory.glob("*.toml")):
+        profile = ProcessProfile.from_toml(path.read_text(encoding="utf-8"))
+        profiles[profile.process_id] = profile
+    return profiles
