@@ -29,10 +29,12 @@ class Passage:
 
 @dataclass(frozen=True)
 class Criteria:
-    """The form whose fields hold the criteria assessment, and those fields in order."""
+    """The form whose fields hold the criteria assessment, those fields in order, and their parts."""
 
     form: str
     fields: tuple[str, ...]
+    verdict: str
+    motivation: str
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,11 @@ class ProcessProfile:
             process_id=str(raw["process_id"]),
             phases=tuple(str(p) for p in raw.get("phases", ())),
             area_field=raw.get("area_field"),
-            criteria=Criteria(str(criteria["form"]), tuple(criteria["fields"])) if criteria else None,
+            criteria=Criteria(
+                str(criteria["form"]), tuple(criteria["fields"]), str(criteria["verdict"]), str(criteria["motivation"])
+            )
+            if criteria
+            else None,
             required_passages=tuple(
                 Passage(str(p["before"]), str(p["target"]), str(p["message"])) for p in raw.get("required_passages", ())
             ),

@@ -164,6 +164,7 @@ def register(app: Flask) -> None:
             "current_user": current_user(),
             "inbox_count": _inbox_count,
             "role_names": ROLES,
+            "main_process_id": engine().main_process_id,
         }
 
 

@@ -78,7 +78,7 @@ def show(case_id: int) -> str:
     for step in case["steps"]:
         skip: tuple[str, ...] = ()
         if criteria is not None and step["form_name"] == criteria.form:
-            assessment = display.criteria(step["form"], case["data"], criteria.fields)
+            assessment = display.criteria(step["form"], case["data"], criteria)
             skip = criteria.fields
         entries = display.describe(step["form"], case["data"], areas, skip)
         if entries:

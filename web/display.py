@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.profile import Criteria
 from web.filters import date_sv
 from web.forms import widget_of
 
@@ -69,21 +70,21 @@ def describe(
     return entries
 
 
-def criteria(schema: dict[str, Any], data: dict[str, Any], fields: tuple[str, ...]) -> list[dict[str, str]]:
-    """A criteria assessment (the profile's ``fields`` of ``schema``) as rows of criterion, verdict and motivation."""
+def criteria(schema: dict[str, Any], data: dict[str, Any], assessment: Criteria) -> list[dict[str, str]]:
+    """A criteria assessment (see the process profile) as rows of criterion, verdict and motivation."""
     rows = []
-    for key in fields:
+    for key in assessment.fields:
         spec = schema.get("properties", {}).get(key)
         value = data.get(key)
         if not spec or not isinstance(value, dict):
             continue
-        verdict_spec = spec.get("properties", {}).get("bedomning", {})
+        verdict_spec = spec.get("properties", {}).get(assessment.verdict, {})
         rows.append(
             {
                 "title": str(spec.get("title", key.upper())),
-                "verdict": _text(verdict_spec, value.get("bedomning", ""), {}),
-                "verdict_value": str(value.get("bedomning", "")),
-                "motivation": str(value.get("motivering", "")),
+                "verdict": _text(verdict_spec, value.get(assessment.verdict, ""), {}),
+                "verdict_value": str(value.get(assessment.verdict, "")),
+                "motivation": str(value.get(assessment.motivation, "")),
             }
         )
     return rows
