@@ -54,22 +54,23 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 def raw_spiff() -> list[float]:
     clock = FixedClock(datetime(2027, 3, 1, tzinfo=UTC))
-    runtime = Runtime(clock)
+    runtime = Runtime()
+    at = clock.now()
     engine = Samverkan(db=make_engine("sqlite://"), clock=clock)
     definition = engine.reader.load(MODEL)
     times = []
     for _ in range(N):
         workflow = runtime.create(definition, "start_aktorsinitiativ")
-        runtime.run(workflow)
+        runtime.run(workflow, at)
         for element in SPINE:
             [task] = runtime.open_user_tasks(workflow)
-            runtime.complete(workflow, task.id, _data(element))
-            runtime.run(workflow)
+            runtime.complete(workflow, task.id, _data(element), at)
+            runtime.run(workflow, at)
         [task] = runtime.open_user_tasks(workflow)
         data = _data(STEP)
         start = time.perf_counter()
-        runtime.complete(workflow, task.id, data)
-        runtime.run(workflow)
+        runtime.complete(workflow, task.id, data, at)
+        runtime.run(workflow, at)
         times.append(time.perf_counter() - start)
     return times
 

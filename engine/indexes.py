@@ -34,6 +34,9 @@ _CLOSE_TASKS = (
     .values(state="closed", closed_at=bindparam("now"), closed_by=bindparam("actor"))
 )
 _DELETE_DRAFTS = schema.drafts.delete().where(schema.drafts.c.task_id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL closes the tasks and deletes their drafts in one round trip (a data-modifying CTE).
+_CLOSED = _CLOSE_TASKS.returning(schema.tasks.c.id).cte("closed")
+_CLOSE_TASKS_AND_DRAFTS = schema.drafts.delete().where(schema.drafts.c.task_id.in_(select(_CLOSED.c.id)))
 _TASK_DUE = schema.tasks.update().where(schema.tasks.c.id == bindparam("task_id")).values(due_at=bindparam("due_at"))
 _OPEN_TASKS = select(schema.tasks).where(schema.tasks.c.id.in_(bindparam("ids", expanding=True)))
 _INSERT_TASKS = schema.tasks.insert()
@@ -86,8 +89,12 @@ def sync_tasks(
     open_ids = {task.id for task in open_tasks}
     closed = [task_id for task_id in indexed if task_id not in open_ids]
     if closed:
-        conn.execute(_CLOSE_TASKS, {"ids": closed, "now": now, "actor": actor})
-        conn.execute(_DELETE_DRAFTS, {"ids": closed})
+        parameters = {"ids": closed, "now": now, "actor": actor}
+        if conn.dialect.name == "postgresql":
+            conn.execute(_CLOSE_TASKS_AND_DRAFTS, parameters)
+        else:
+            conn.execute(_CLOSE_TASKS, parameters)
+            conn.execute(_DELETE_DRAFTS, {"ids": closed})
     new_rows, kept = [], []
     for task in open_tasks:
         element = definition.element(task.element_id)
