@@ -23,6 +23,7 @@ from engine.forms import FormLibrary
 from engine.profile import Passage, ProcessProfile
 from engine.roles import role_for_lane
 from engine.sandbox import check_source
+from engine.working_days import on_working_days
 
 MAX_XML_BYTES = 5 * 1024 * 1024
 
@@ -69,6 +70,8 @@ class Element:
     cancel_activity: bool = True
     timer_kind: str | None = None
     timer_expression: str | None = None
+    # A non-interrupting boundary event whose branch ends when its task does (an escalation).
+    ends_with_task: bool = False
     incoming: tuple[str, ...] = ()
     outgoing: tuple[str, ...] = ()
 
@@ -112,6 +115,10 @@ class Definition:
                     seen.add(target)
                     queue.append(target)
         return None
+
+    def branches_ending_with(self, element_id: str) -> set[str]:
+        """Boundary events of a task whose branches end when the task does."""
+        return {e.id for e in self.elements.values() if e.attached_to == element_id and e.ends_with_task}
 
     def end_events(self) -> set[str]:
         return {e.id for e in self.elements.values() if e.kind == "endEvent"}
@@ -200,6 +207,7 @@ def index_elements(process: Any) -> tuple[dict[str, Element], dict[str, tuple[st
             cancel_activity=node.get("cancelActivity", "true") != "false",
             timer_kind=timer_kind,
             timer_expression=timer_expression,
+            ends_with_task=props.get("ends_with_task", "").lower() == "true",
             incoming=tuple(f for f, (_, t) in flows.items() if t == element_id),
             outgoing=tuple(f for f, (s, _) in flows.items() if s == element_id),
         )
@@ -260,6 +268,7 @@ class DefinitionReader:
             parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{process_id}.bpmn")
             spec = parser.get_spec(process_id)
             subprocess_specs = parser.get_subprocess_specs(process_id)
+            on_working_days(spec, *subprocess_specs.values())
         except Exception as err:  # SpiffWorkflow raises many exception types for bad models
             element_id = getattr(err, "id", None) or getattr(err, "node_id", None)
             raise Invalid(

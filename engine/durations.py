@@ -31,6 +31,51 @@ def _add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def add_duration_times(start: str, duration: str, times: int) -> str:
+    """``start`` plus ``times`` × ``duration``, multiplied before adding (31 Jan + 2 × P1M is 31 March)."""
+    parts = parse_duration(duration)
+    scaled = "P" + "".join(f"{parts[k] * times}{unit}" for k, unit in _DATE_UNITS if parts.get(k))
+    time = "".join(f"{parts[k] * times}{unit}" for k, unit in _TIME_UNITS if parts.get(k))
+    if time:
+        scaled += "T" + time
+    return add_duration(start, scaled if scaled != "P" else "P0D")
+
+
+_DATE_UNITS = (("years", "Y"), ("months", "M"), ("weeks", "W"), ("days", "D"))
+_TIME_UNITS = (("hours", "H"), ("minutes", "M"), ("seconds", "S"))
+
+
+def months_in(duration: str) -> int | None:
+    """Whole months of a duration of years and months only (``P1Y6M`` → 18); None for any other duration."""
+    parts = parse_duration(duration)
+    if set(parts) - {"years", "months"}:
+        return None
+    return parts.get("years", 0) * 12 + parts.get("months", 0)
+
+
+def follow_up_dates(period_start: str, period_end: str, interval: str) -> list[str]:
+    """The follow-up dates of a support period: ``period_start + k·interval`` for k = 1, 2, …
+    while before ``period_end``, then ``period_end`` itself, so every period (the last partial one
+    too) is reported once and the last report is never due before the period has ended.
+
+    Dates are ``YYYY-MM-DD``; ``interval`` must be at least one month (``P1M``, ``P1Y6M``).
+    """
+    start, end = date.fromisoformat(str(period_start)[:10]), date.fromisoformat(str(period_end)[:10])
+    if end <= start:
+        raise ValueError(f"stödperiodens slut ({end}) måste vara efter dess start ({start})")
+    months = months_in(interval)
+    if months is None or months < 1:
+        raise ValueError(f"uppföljningsintervallet måste vara minst en månad, inte {interval!r}")
+    dates = []
+    for k in range(1, 10_000):
+        moment = date.fromisoformat(add_duration_times(start.isoformat(), interval, k))
+        if moment >= end:
+            break
+        dates.append(moment.isoformat())
+    dates.append(end.isoformat())
+    return dates
+
+
 def add_duration(start: str, duration: str) -> str:
     """``start`` (a date or ISO datetime) plus ``duration``; a date gives a date."""
     parts = parse_duration(duration)

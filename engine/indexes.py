@@ -7,6 +7,7 @@ The case row is updated under an optimistic lock, so a concurrent step on the sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -45,11 +46,8 @@ _TIMER_DUE = (
     schema.timers.update().where(schema.timers.c.id == bindparam("timer_id")).values(due_at=bindparam("due_at"))
 )
 _INSERT_TIMERS = schema.timers.insert()
-_LATEST_TASK = (
-    select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.c.name)
-    .where(schema.tasks.c.case_id == bindparam("case_id"), schema.tasks.c.element_id == bindparam("element_id"))
-    .order_by(schema.tasks.c.created_at.desc())
-    .limit(1)
+_TASK_BY_ID = select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.c.name).where(
+    schema.tasks.c.id == bindparam("task_id")
 )
 
 
@@ -80,11 +78,13 @@ def sync_tasks(
     due: dict[str, datetime],
     now: datetime,
     actor: str,
+    context_of: Callable[[str, str], dict[str, Any] | None],
 ) -> list[dict[str, Any]]:
     """Bring the task index in line with the workflow; returns the case's open task rows.
 
-    ``indexed`` is what the index held when the step loaded (task id -> due date). Tasks that
-    closed, however they closed, lose their drafts in the same transaction.
+    ``indexed`` is what the index held when the step loaded (task id -> due date); ``due`` the
+    deadlines by task id; ``context_of(task_id, element_id)`` what a new task's page shows.
+    Tasks that closed, however they closed, lose their drafts in the same transaction.
     """
     open_ids = {task.id for task in open_tasks}
     closed = [task_id for task_id in indexed if task_id not in open_ids]
@@ -98,7 +98,7 @@ def sync_tasks(
     new_rows, kept = [], []
     for task in open_tasks:
         element = definition.element(task.element_id)
-        due_at = due.get(task.element_id)
+        due_at = due.get(task.id)
         if task.id in indexed:
             # A fired reminder leaves no waiting timer, but the task stays due (and overdue) then.
             if due_at is not None and indexed[task.id] != due_at:
@@ -117,6 +117,7 @@ def sync_tasks(
                 "due_at": due_at,
                 "created_at": now,
                 "state": "open",
+                "context": context_of(task.id, task.element_id),
             }
         )
     if new_rows:
@@ -163,7 +164,7 @@ def write_notifications(conn: Connection, case_id: int, events: list[Event], now
     for event in events:
         if event.action not in ("reminder", "escalated"):
             continue
-        task = conn.execute(_LATEST_TASK, {"case_id": case_id, "element_id": event.element_id}).first()
+        task = conn.execute(_TASK_BY_ID, {"task_id": event.details.get("task_id")}).first()
         role = "chef" if event.action == "escalated" else (task.role if task else None)
         name = task.name if task else event.element_id
         text = (

@@ -162,6 +162,7 @@ def get_task(engine: Samverkan, task_id: str) -> dict[str, Any]:
         definition = engine.definition(conn, case.process_id, case.process_version)
     view = task_view(row)
     view["form"] = engine.forms.schema(definition.form_of(row.element_id))
+    view["context"] = row.context or {}
     return view
 
 

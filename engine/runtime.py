@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_STATE_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -29,7 +30,6 @@ from engine import clock as clock_module
 from engine import state_codec
 from engine.clock import FixedClock
 from engine.definitions import Definition
-from engine.durations import next_working_moment
 from engine.sandbox import Sandbox
 
 # Our own envelope around the instance; bump it and add a migration when it changes.
@@ -93,6 +93,8 @@ class WaitingTimer:
     id: str
     element_id: str
     due_at: datetime
+    # The task instance the timer watches: the one it is attached to, or whose boundary branch it is in.
+    about: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,37 +165,23 @@ class Runtime:
         """Run engine steps and fire timers due by ``at`` until the workflow waits; errors raise StepError.
 
         SpiffWorkflow's timers and the scripts' ``now()`` see ``at``, so a catch-up can fire
-        overdue timers one due moment at a time.
+        overdue timers one due moment at a time. Timers land on working days when first
+        evaluated (see :mod:`engine.working_days`).
         """
         with clock_module.using(FixedClock(at)):
             try:
                 for _ in range(1000):
                     workflow.refresh_timers()
                     workflow.do_engine_steps()
-                    if not self._move_new_deadlines(workflow):
+                    if not self._engine_work_left(workflow):
                         break
             except SpiffWorkflowException as err:
                 raise StepError(_element_of(err), _message_of(err)) from err
 
     @staticmethod
-    def _move_new_deadlines(workflow: BpmnWorkflow) -> bool:
-        """Every deadline lands on a Swedish working day (checked once per timer).
-
-        Returns whether engine tasks are still ready, so the caller knows to go round again;
-        one pass over the task dict serves both, instead of two tree walks.
-        """
-        engine_work_left = False
-        for task in workflow.tasks.values():
-            if task.state == TaskState.READY and not task.task_spec.manual:
-                engine_work_left = True
-            if task.state != TaskState.WAITING:
-                continue
-            value = task._get_internal_data("event_value")
-            if not isinstance(value, str) or task._get_internal_data("working_day"):
-                continue
-            moved = next_working_moment(_instant(value))
-            task._set_internal_data(event_value=moved.isoformat(), working_day=True)
-        return engine_work_left
+    def _engine_work_left(workflow: BpmnWorkflow) -> bool:
+        """Whether engine tasks are ready again (a timer fired by the refresh, say): one pass, no tree walk."""
+        return any(t.state == TaskState.READY and not t.task_spec.manual for t in workflow.tasks.values())
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any], at: datetime) -> None:
         task = self.find(workflow, task_id)
@@ -228,6 +216,29 @@ class Runtime:
             return None
 
     @classmethod
+    def task_data(cls, workflow: BpmnWorkflow, task_id: str) -> dict[str, Any]:
+        """The data a task of the workflow sees (its own copy: branches of a split differ)."""
+        task = cls.find(workflow, task_id)
+        return dict(task.data) if task is not None else {}
+
+    @classmethod
+    def close_branches(cls, workflow: BpmnWorkflow, task_id: str, boundary_ids: set[str]) -> None:
+        """Cancel what is still live after the fired boundary events ``boundary_ids`` of a finished task.
+
+        A non-interrupting boundary event starts a branch of its own (a reminder, an escalation);
+        marked so in the model, that branch is about its task and ends when the task does.
+        """
+        task = cls.find(workflow, task_id)
+        split = task.parent if task is not None else None
+        if split is None:
+            return
+        for sibling in split.children:
+            spec = sibling.task_spec
+            if sibling is not task and isinstance(spec, BoundaryEvent) and spec.bpmn_id in boundary_ids:
+                if sibling.state == TaskState.COMPLETED:
+                    sibling.cancel()
+
+    @classmethod
     def element_of(cls, workflow: BpmnWorkflow, task_id: str) -> str | None:
         """The BPMN id of a task of the workflow, None if it has no such task."""
         task = cls.find(workflow, task_id)
@@ -252,7 +263,7 @@ class Runtime:
             elif state == TaskState.WAITING:
                 value = task._get_internal_data("event_value")
                 if task.task_spec.bpmn_id and isinstance(value, str):
-                    timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value)))
+                    timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value), _about(task)))
                 data.update(task.data)
             elif state == TaskState.ERROR:
                 data.update(task.data)
@@ -261,7 +272,11 @@ class Runtime:
             ):
                 value = task._get_internal_data("event_value")
                 if isinstance(value, str):
-                    fired.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value)))
+                    fired.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, _instant(value), _about(task)))
+        # Data objects are case-level facts shared by all branches; show them as case data.
+        shared = data.pop("data_objects", None)
+        if isinstance(shared, dict):
+            data.update({k: v for k, v in shared.items() if v is not None})
         return Snapshot(open_tasks, timers, data, fired)
 
     @classmethod
@@ -292,6 +307,20 @@ def migrate_state(state: dict[str, Any]) -> dict[str, Any]:
     while state.get("format", 1) < STATE_FORMAT:
         state = STATE_MIGRATIONS[state.get("format", 1)](state)
     return state
+
+
+def _about(task: Task) -> str | None:
+    """The task a timer watches: the main task beside the boundary event it is, or whose branch it is in."""
+    node: Task | None = task
+    for _ in range(10_000):
+        if node is None:
+            return None
+        if isinstance(node.task_spec, BoundaryEvent):
+            split = node.parent
+            main = [t for t in split.children if not isinstance(t.task_spec, BoundaryEvent)] if split else []
+            return str(main[0].id) if main else None
+        node = node.parent
+    return None
 
 
 def _instant(value: str) -> datetime:

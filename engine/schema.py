@@ -99,6 +99,8 @@ tasks = Table(
     Column("state", String(20), nullable=False, default="open"),
     Column("closed_at", UtcDateTime()),
     Column("closed_by", String(200)),
+    # What the task's page shows and prefills, from the task's own data when it opened.
+    Column("context", JSON),
     Index("ix_tasks_state_role", "state", "role"),
     Index("ix_tasks_case", "case_id"),
     Index("ix_tasks_element", "element_id"),

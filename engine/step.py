@@ -25,6 +25,7 @@ from engine.errors import Conflict, NotFound
 from engine.history import Event
 from engine.pruning import prune_finished_history
 from engine.runtime import Snapshot, StepError, WaitingTimer
+from engine.task_context import task_context
 
 ACTIVE, COMPLETED = "active", "completed"
 
@@ -80,10 +81,12 @@ class Step:
         self._events: list[Event] = []
         self._error: StepError | None = None
         self._saved = False
+        self._completed: set[str] = set()
         # What the indexes hold for this case: the state it was loaded from, written in one transaction.
         loaded = engine.runtime.snapshot(workflow)
         due = _due_dates(definition, loaded.timers)
-        self._indexed_tasks = {t.id: due.get(t.element_id) for t in loaded.open_tasks}
+        self._indexed_tasks = {t.id: due.get(t.id) for t in loaded.open_tasks}
+        self._indexed_elements = {t.id: t.element_id for t in loaded.open_tasks}
         self._indexed_timers = {t.id: t.due_at for t in loaded.timers}
         self._fired_at_load = {t.id for t in loaded.fired_timers}
         self._current: Snapshot | None = loaded
@@ -176,6 +179,9 @@ class Step:
             raise Conflict("Uppgiften är inte längre öppen.", code="task_closed") from err
         except StepError as err:
             self._error = err
+        self._completed.add(task_id)
+        if element_id is not None and (ending := self.definition.branches_ending_with(element_id)):
+            runtime.close_branches(self._workflow, task_id, ending)
         self._current = None
         # The submitted data goes into history too: each follow-up period's report stays readable
         # after later periods overwrite the same fields in the case data.
@@ -226,7 +232,8 @@ class Step:
         if self._saved:
             raise RuntimeError("a step is saved once")
         engine, conn, definition, now = self._engine, self._conn, self.definition, self.now
-        events = [*self._events, *self._timer_events()]
+        fired = self._newly_fired()
+        events = [*self._events, *self._timer_events(fired), *self._cancelled_events()]
         if prune_finished_history(self._workflow):
             self._current = None
         snapshot = self._snapshot()
@@ -258,9 +265,11 @@ class Step:
             definition,
             self._indexed_tasks,
             snapshot.open_tasks,
-            _due_dates(definition, snapshot.timers),
+            # A deadline that passed during this step (a catch-up) is still the task's deadline.
+            _due_dates(definition, [*snapshot.timers, *fired]),
             now,
             actor,
+            self._context_of,
         )
         indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
         history.write(conn, self.case_id, now, events)
@@ -270,16 +279,35 @@ class Step:
         engine.after_commit(conn, lambda: engine.workflows.put(self.case_id, lock_version, workflow))
         return Saved(columns, open_rows)
 
-    def _timer_events(self) -> list[Event]:
-        """History for the timers that fired in this step (not those cancelled with their task)."""
+    def _timer_events(self, fired: list[WaitingTimer]) -> list[Event]:
+        """History for the timers that fired in this step (not those cancelled with their task).
+
+        A reminder or escalation is about the task its timer watches (see ``WaitingTimer.about``).
+        """
         found: list[Event] = []
-        for timer in self._newly_fired():
+        for timer in fired:
             element = self.definition.element(timer.element_id)
-            details = {"due_at": timer.due_at.isoformat()}
-            found.append(Event("timer", "system", timer.element_id, details))
-            if element is not None and element.action in _TIMER_ACTIONS and element.attached_to:
-                found.append(Event(_TIMER_ACTIONS[element.action], "system", element.attached_to, details))
+            found.append(Event("timer", "system", timer.element_id, {"due_at": timer.due_at.isoformat()}))
+            if element is None or element.action not in _TIMER_ACTIONS or timer.about is None:
+                continue
+            about = self._engine.runtime.element_of(self._workflow, timer.about) or element.attached_to
+            details = {"due_at": timer.due_at.isoformat(), "task_id": timer.about}
+            found.append(Event(_TIMER_ACTIONS[element.action], "system", about, details))
         return found
+
+    def _cancelled_events(self) -> list[Event]:
+        """History for open tasks that closed in this step without being completed (a timer, an end)."""
+        still_open = {t.id for t in self._snapshot().open_tasks}
+        return [
+            Event("cancelled", "system", element_id, {"task_id": task_id})
+            for task_id, element_id in self._indexed_elements.items()
+            if task_id not in still_open and task_id not in self._completed
+        ]
+
+    def _context_of(self, task_id: str, element_id: str) -> dict[str, Any] | None:
+        """What a new task's page shows and prefills: its own data (a branch's copy) for its form's fields."""
+        form = self._engine.forms.schema(self.definition.form_of(element_id))
+        return task_context(form, self._engine.runtime.task_data(self._workflow, task_id))
 
 
 def _is_boundary(definition: Definition, element_id: str) -> bool:
@@ -296,12 +324,12 @@ def _phase(definition: Definition, active: list[str], end_event: str | None) -> 
 
 
 def _due_dates(definition: Definition, timers: list[WaitingTimer]) -> dict[str, datetime]:
-    """A task waiting under a reminder timer is due when that reminder fires."""
+    """Task id -> deadline: a task is due when the first reminder timer watching it fires."""
     due: dict[str, datetime] = {}
     for timer in timers:
         element = definition.element(timer.element_id)
-        if element is None or element.action != "reminder" or not element.attached_to:
+        if element is None or element.action != "reminder" or timer.about is None:
             continue
-        current = due.get(element.attached_to)
-        due[element.attached_to] = min(current, timer.due_at) if current else timer.due_at
+        current = due.get(timer.about)
+        due[timer.about] = min(current, timer.due_at) if current else timer.due_at
     return due
