@@ -136,5 +136,6 @@ def test_catch_up_after_90_days_closes_the_komplettering_case_after_its_reminder
         ("timer", "paminnelse_komplettering"),
         ("reminder", "registrera_komplettering"),
         ("timer", "tidsgrans_komplettering"),
+        ("cancelled", "registrera_komplettering"),
         ("ended", "slut_utan_beslut"),
     ]
