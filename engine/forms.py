@@ -4,14 +4,50 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+
+from engine.durations import months_in
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
 _FORMAT_CHECKER = FormatChecker()
+
+
+def _date_order(validator: Any, pairs: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """``x-date-order: [[a, b], …]`` on an object: date ``b`` must come after date ``a`` when both are given."""
+    if not isinstance(instance, dict):
+        return
+    for first, second in pairs:
+        try:
+            before, after = date.fromisoformat(instance[first]), date.fromisoformat(instance[second])
+        except (KeyError, TypeError, ValueError):
+            continue  # missing or malformed dates are reported by their own rules
+        if after <= before:
+            title = schema.get("properties", {}).get(first, {}).get("title", first)
+            yield ValidationError(f"Datumet måste vara efter {str(title).lower()}.", path=[second])
+
+
+def _min_months(validator: Any, minimum: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """``x-min-months: n`` on a string: an ISO 8601 duration of years and months, at least ``n`` months."""
+    if not isinstance(instance, str):
+        return
+    try:
+        months = months_in(instance)
+    except ValueError:
+        months = None
+    if months is None or months < minimum:
+        yield ValidationError(f"Ange ett intervall på minst {minimum} månad(er), t.ex. kvartal, halvår eller år.")
+
+
+# Two rules JSON Schema cannot say: one date after another, and a duration of at least n months.
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"x-date-order": _date_order, "x-min-months": _min_months}
+)
 
 
 class FormLibrary:
@@ -54,15 +90,28 @@ class FormLibrary:
         schema = self.schema(name)
         if partial:
             # Only the fields given are checked: nothing is required, conditional rules are dropped.
-            schema = {k: v for k, v in schema.items() if k not in ("required", "if", "then", "else", "allOf")}
-        return Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
+            drop = ("required", "if", "then", "else", "allOf", "x-date-order")
+            schema = {k: v for k, v in schema.items() if k not in drop}
+        validator: Draft202012Validator = _Validator(schema, format_checker=_FORMAT_CHECKER)
+        return validator
 
     def errors(self, name: str, data: dict[str, Any], partial: bool = False) -> list[dict[str, str]]:
         """The form's complaints about ``data`` as ``{field, message}`` in Swedish."""
         found = []
+        properties = self.schema(name).get("properties", {})
         for error in sorted(self.validator(name, partial).iter_errors(data), key=lambda e: list(e.path)):
-            found.append({"field": _field_path(error), "message": _swedish(error)})
+            path = _field_path(error)
+            found.append({"field": path, "message": _swedish(error, properties.get(path, {}))})
         return found
+
+    def field_spec(self, field: str) -> dict[str, Any] | None:
+        """The schema of a top-level form field, from whichever form has it (names do not collide)."""
+        for directory in self.directories:
+            for path in sorted(directory.glob("*.json")):
+                spec = self.schema(path.stem).get("properties", {}).get(field)
+                if isinstance(spec, dict):
+                    return spec
+        return None
 
 
 def _field_path(error: Any) -> str:
@@ -73,9 +122,14 @@ def _field_path(error: Any) -> str:
     return ".".join(path)
 
 
-def _swedish(error: Any) -> str:
+def _swedish(error: Any, field: dict[str, Any]) -> str:
+    """The Swedish message for one error; ``field`` is the top-level field's schema, if the error is on one."""
     kind = error.validator
     value = error.validator_value
+    if kind in ("x-date-order", "x-min-months"):
+        return str(error.message)
+    if kind == "required" and field.get("x-required-message"):
+        return str(field["x-required-message"])
     messages = {
         "required": "Fältet måste fyllas i.",
         "type": "Fel typ av värde.",

@@ -177,6 +177,9 @@ class Runtime:
                         break
             except SpiffWorkflowException as err:
                 raise StepError(_element_of(err), _message_of(err)) from err
+        # Events no element of the process caught (a terminate end event's, say) are addressed to
+        # a caller outside the workflow; a case has none, so they are dropped, not stored.
+        workflow.get_events()
 
     @staticmethod
     def _engine_work_left(workflow: BpmnWorkflow) -> bool:

@@ -24,7 +24,7 @@ from RestrictedPython.Guards import (
 )
 
 from engine.clock import STOCKHOLM, current_instant
-from engine.durations import add_duration
+from engine.durations import add_duration, follow_up_dates
 
 
 class ScriptError(Exception):
@@ -99,6 +99,7 @@ def helper_functions() -> dict[str, Callable[..., Any]]:
         "today": today,
         "start_of_day": start_of_day,
         "add_duration": add_duration,
+        "follow_up_dates": follow_up_dates,
     }
 
 

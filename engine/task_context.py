@@ -28,3 +28,18 @@ def task_context(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] |
     if not picked:
         return None
     return dict(orjson.loads(orjson.dumps(picked, default=str, option=orjson.OPT_NON_STR_KEYS)))
+
+
+def prefill(form: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """A new page's form values: what this task's own data already holds for the form's fields (the
+    report sent before a complement was asked for), and rows copied from an earlier list
+    (``x-rows-from``: the agreement's indicators with their baseline and target)."""
+    properties = form.get("properties", {})
+    values = {key: context[key] for key in properties if key in context}
+    for key, spec in properties.items():
+        source = spec.get("x-rows-from") if isinstance(spec, dict) else None
+        rows = context.get(source["field"]) if source else None
+        if source is None or key in values or not isinstance(rows, list):
+            continue
+        values[key] = [{k: row.get(k) for k in source["copy"] if k in row} for row in rows if isinstance(row, dict)]
+    return values

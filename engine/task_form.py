@@ -22,6 +22,7 @@ from engine.errors import Invalid
 from engine.form_checks import form_errors
 from engine.step import Step
 from engine.task_access import open_task_for
+from engine.task_context import prefill
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,10 @@ class TaskPage:
     area_field: str | None
     area: str | None
     nearby: list[dict[str, Any]] | None
-    shown: list[tuple[str, Any]]
+    # (field, title, value) of the case data the form shows above it, from the task's own data.
+    shown: list[tuple[str, str, Any]]
+    # The task's own data (see engine.task_context): what the shown values are compared with.
+    context: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -83,8 +87,9 @@ def open_page(
     case = queries.get_case(engine, task["case_id"])
     draft = drafts.get_draft(engine, user, task_id)
     form = task["form"]
+    own = {**case["data"], **task["context"]}  # the task's own data wins over the merged case data
     if values is None:
-        values = draft["data"] if draft else {}
+        values = draft["data"] if draft else prefill(form, task["context"])
     area_field = next(
         (name for name, spec in form.get("properties", {}).items() if spec.get("x-reference") == "areas"), None
     )
@@ -98,7 +103,8 @@ def open_page(
         area_field=area_field,
         area=chosen if isinstance(chosen, str) else None,
         nearby=_other_cases(engine, case["id"], chosen),
-        shown=_shown(engine, form, case),
+        shown=_shown(engine, form, own),
+        context=own,
     )
 
 
@@ -109,11 +115,11 @@ def _other_cases(engine: Samverkan, case_id: int, area: Any) -> list[dict[str, A
     return [c for c in queries.list_cases(engine, area=area, status="active")["items"] if c["id"] != case_id]
 
 
-def _shown(engine: Samverkan, form: dict[str, Any], case: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The case data the form asks to show above it (``x-show-data``), labelled by the forms' titles."""
+def _shown(engine: Samverkan, form: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """The data the form asks to show above it (``x-show-data``), labelled by the forms' titles."""
     titles = {**engine.forms.field_titles(), **form.get("x-data-titles", {})}
-    data = case["data"]
-    return [(str(titles.get(key, key)), data[key]) for key in form.get("x-show-data", []) if data.get(key)]
+    shown = form.get("x-show-data", [])
+    return [(key, str(titles.get(key, key)), data[key]) for key in shown if data.get(key) not in (None, "", [])]
 
 
 def submit(

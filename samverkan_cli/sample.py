@@ -17,6 +17,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "uppfoljningsintervall": "P12M",
     },
     "granska_uppfoljning": {"godkand": True},
+    "paminn_forsenad_rapport": {"atgard": "kontaktat_aktorerna"},
 }
 
 

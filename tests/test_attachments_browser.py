@@ -53,7 +53,7 @@ def test_attach_on_complement_and_download_from_case_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
 
     page.goto(f"{url}/cases/{case_id}")
-    expect(page.get_by_text(re.compile("Väntar på: Bedöma ansökan"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Väntar på: Bedöm ansökan"))).to_be_visible()
     expect(page.locator("#case-diagram .djs-element.case-active")).to_have_count(1)
     link = page.get_by_role("link", name="Budget 2027.pdf")
     expect(link).to_be_visible()

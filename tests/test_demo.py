@@ -23,7 +23,7 @@ def test_demo_cases_cover_the_flow(database_url: str, capsys: object) -> None:
     assert ends == {"slut_utan_beslut": 1, "slut_avstyrkt": 1, "slut_avslutat": 1}
     phases = {c["phase"] for c in cases if c["status"] == "active"}
     assert phases >= {"Initiering", "Ansökan och bedömning", "Beslut", "Samarbete", "Genomförande och uppföljning"}
-    follow_ups = sorted(c["data"].get("antal_uppfoljningar") or 0 for c in cases)
+    follow_ups = sorted(c["data"].get("godkanda_uppfoljningar") or 0 for c in cases)
     assert 1 in follow_ups and 2 in follow_ups
     assert queries.overview(engine)["overdue"] >= 1
     engine.db.dispose()

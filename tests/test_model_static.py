@@ -26,6 +26,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.durations import follow_up_dates
+from engine.forms import FormLibrary
+
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_FILE = ROOT / "bpmn" / "samverkansstod.bpmn"
 FORMS_DIR = ROOT / "forms"
@@ -56,7 +59,8 @@ PHASES = {
     "Genomförande och uppföljning",
     "Avslut",
 }
-HELPERS = {"today", "now", "add_duration", "start_of_day"}
+HELPERS = {"today", "now", "add_duration", "start_of_day", "follow_up_dates"}
+NOT_FLOW_NODES = ("sequenceFlow", "laneSet", "dataObject", "dataObjectReference")
 
 BRIEF_IDS = {
     "startEvent": {"start_aktorsinitiativ", "start_stadsinitiativ"},
@@ -231,7 +235,7 @@ def test_every_flow_node_is_in_exactly_one_lane(process: etree._Element) -> None
     refs = [r.text.strip() for r in process.iter(f"{BPMN}flowNodeRef")]
     assert len(refs) == len(set(refs))
     nodes = {n.get("id") for n in process if isinstance(n.tag, str) and n.get("id")
-             and etree.QName(n).localname not in ("sequenceFlow", "laneSet")}
+             and etree.QName(n).localname not in NOT_FLOW_NODES}
     assert set(refs) == nodes
 
 
@@ -321,17 +325,21 @@ def _validator(schema: dict) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def test_diarienummer_and_interval_patterns(forms) -> None:
+def test_diarienummer_and_interval_rules(forms) -> None:
+    """api.md: TN-YYYY-N with a 1–5 digit serial, padded or not; an interval of at least one month."""
     props = forms["namndbeslut"]["properties"]
     diarie = re.compile(props["diarienummer"]["pattern"])
-    assert diarie.search("TN-2024-0123")
-    for bad in ("TN-24-0123", "tn-2024-0123", "TN-2024-123", "X TN-2024-0123"):
-        assert not diarie.search(bad)
-    interval = re.compile(props["uppfoljningsintervall"]["pattern"])
-    for good in ("P12M", "P6M", "P1Y", "P1Y6M", "P30D"):
-        assert interval.search(good)
-    for bad in ("12M", "P", "P12", "1 år"):
-        assert not interval.search(bad)
+    for good in ("TN-2024-0123", "TN-2024-123", "TN-2020-7", "TN-2023-12345"):
+        assert diarie.search(good), good
+    for bad in ("TN-24-0123", "tn-2024-0123", "TN-2024-123456", "X TN-2024-0123", "TN-2024-"):
+        assert not diarie.search(bad), bad
+    library = FormLibrary(FORMS_DIR)
+    base = {"sammantradesdatum": "2027-04-20", "diarienummer": "TN-2027-42", "beslut": "avslag"}
+    for good in ("P12M", "P6M", "P3M", "P1Y", "P1Y6M", "P1M"):
+        assert library.errors("namndbeslut", {**base, "uppfoljningsintervall": good}) == [], good
+    for bad in ("P0D", "P1D", "P30D", "P0M", "12M", "P", "1 år", "annat"):
+        errors = library.errors("namndbeslut", {**base, "uppfoljningsintervall": bad})
+        assert [e["field"] for e in errors] == ["uppfoljningsintervall"], bad
 
 
 def test_tidig_boendeinvolvering_accepts_zero_and_shows_feedback(forms) -> None:
@@ -443,7 +451,7 @@ def test_every_node_is_reachable_and_reaches_an_end(process: etree._Element) -> 
     succ = _graph(process)
     reachable = set().union(*(_reachable(succ, s) for s in BRIEF_IDS["startEvent"]))
     nodes = {n.get("id") for n in process if isinstance(n.tag, str) and n.get("id")
-             and etree.QName(n).localname not in ("sequenceFlow", "laneSet")}
+             and etree.QName(n).localname not in NOT_FLOW_NODES}
     assert nodes - reachable == set()
     ends = _ids(process, "endEvent")
     for n in nodes - ends:
@@ -463,9 +471,11 @@ def test_diagram_covers_every_element_without_overlaps(tree, process) -> None:
     bounds = _bounds(tree)
     edges = {e.get("bpmnElement"): e for e in tree.iter(f"{BPMNDI}BPMNEdge")}
     flow_nodes = [n for n in process if isinstance(n.tag, str) and n.get("id")
-                  and etree.QName(n).localname not in ("sequenceFlow", "laneSet")]
+                  and etree.QName(n).localname not in NOT_FLOW_NODES]
     for n in flow_nodes:
         assert n.get("id") in bounds, n.get("id")
+    for ref in process.iter(f"{BPMN}dataObjectReference"):
+        assert ref.get("id") in bounds
     for lane in process.iter(f"{BPMN}lane"):
         assert lane.get("id") in bounds
     for f in _flows(process):
@@ -503,6 +513,7 @@ def start_of_day(day: str) -> str:
 
 def _engine() -> PythonScriptEngine:
     env = TaskDataEnvironment({
+        "follow_up_dates": follow_up_dates,
         "add_duration": add_duration,
         "start_of_day": start_of_day,
         "today": lambda: datetime.now(STOCKHOLM).date().isoformat(),
@@ -614,7 +625,7 @@ def test_run_decision_rejected_ends_in_slut_avslag() -> None:
     assert case.wf.is_completed() and case.ended_at() == {"slut_avslag"}
 
 
-def test_run_granted_waits_for_first_follow_up() -> None:
+def test_run_granted_waits_for_the_first_follow_up_date() -> None:
     case = Case()
     _to_decision(case, beslut="beviljat", period_start="2099-01-15", period_slut="2101-12-31",
                  uppfoljningsintervall="P12M")
@@ -623,8 +634,9 @@ def test_run_granted_waits_for_first_follow_up() -> None:
     assert case.open_tasks() == []
     assert "vanta_uppfoljning" in case.waiting()
     data = case.wf.get_tasks(state=TaskState.WAITING)[0].data
+    assert data["uppfoljningar"] == ["2100-01-15", "2101-01-15", "2101-12-31"]
     assert data["nasta_uppfoljning"] == "2100-01-15"
-    assert data["antal_uppfoljningar"] == 0
+    assert data["antal_uppfoljningar"] == 3
 
 
 def test_run_partly_granted_without_interval_uses_default() -> None:
@@ -635,47 +647,19 @@ def test_run_partly_granted_without_interval_uses_default() -> None:
     assert "vanta_uppfoljning" in case.waiting()
     data = case.wf.get_tasks(state=TaskState.WAITING)[0].data
     assert data["uppfoljningsintervall"] == "P12M"
-    assert data["nasta_uppfoljning"] == "2100-03-01"
+    assert data["uppfoljningar"] == ["2100-03-01", "2100-12-31"]
 
 
-def test_run_short_period_goes_straight_to_final_report() -> None:
+def test_run_short_period_is_followed_up_at_its_end_then_the_final_report() -> None:
     case = Case()
-    _to_decision(case, beslut="beviljat", period_start="2099-01-01", period_slut="2099-06-30",
+    _to_decision(case, beslut="beviljat", period_start="2020-01-01", period_slut="2020-06-30",
                  uppfoljningsintervall="P12M")
     case.complete("samverkansoverenskommelse")
     case.complete("dialog_med_boende")
-    assert case.open_tasks() == ["slutrapport_effektmatning"]
-    case.complete("slutrapport_effektmatning")
-    assert case.ended_at() == {"slut_avslutat"}
-
-
-def test_run_follow_up_cycle_with_reminder_escalation_and_rework() -> None:
-    """A period in the past: every timer is due at once, so the whole cycle runs now."""
-    case = Case()
-    _to_decision(case, beslut="beviljat", period_start="2020-01-01", period_slut="2021-12-31",
-                 uppfoljningsintervall="P12M")
-    case.complete("samverkansoverenskommelse")
-    case.complete("dialog_med_boende")
-    # first follow-up 2021-01-01 is past: the report is open and both deadline timers fired
-    assert case.open_tasks() == ["paminn_forsenad_rapport", "uppfoljningsrapport"]
-    task = [t for t in case.wf.get_tasks(state=TaskState.READY, manual=True)
-            if t.task_spec.bpmn_id == "uppfoljningsrapport"][0]
-    assert task.data["rapport_senast"] == "2021-01-31"
-    case.complete("paminn_forsenad_rapport", {"atgard": "kontaktat_aktorerna"})
-    case.complete("uppfoljningsrapport")
-    case.complete("granska_uppfoljning", {"godkand": False})
-    assert "uppfoljningsrapport" in case.open_tasks()
+    assert "uppfoljningsrapport" in case.open_tasks()  # the period has ended: its one report is due
     case.complete("uppfoljningsrapport")
     case.complete("granska_uppfoljning", {"godkand": True})
-    # next follow-up 2022-01-01 is after the period: final report
-    tasks = case.open_tasks()
-    assert "slutrapport_effektmatning" in tasks
+    assert "slutrapport_effektmatning" in case.open_tasks()
     case.complete("slutrapport_effektmatning")
-    for leftover in case.open_tasks():  # escalations raised again by the rework loop
-        case.complete(leftover, {"atgard": "annan"})
-    assert case.wf.is_completed()
-    assert "slut_avslutat" in case.ended_at()
-    end = [t for t in case.wf.get_tasks(state=TaskState.COMPLETED)
-           if t.task_spec.bpmn_id == "slut_avslutat"][0]
-    assert end.data["antal_uppfoljningar"] == 1
-    assert end.data["nasta_uppfoljning"] == "2022-01-01"
+    assert case.ended_at() == {"slut_avslutat"}
+    assert case.wf.is_completed()  # the terminate end event ends what is left (the escalation)

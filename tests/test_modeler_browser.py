@@ -102,7 +102,7 @@ def test_bypassing_early_resident_involvement_is_refused_on_the_element(
     expect(overlay).to_contain_text(message)
     problem = page.get_by_role("button", name=f"tidig_boendeinvolvering: {message}", exact=False)
     problem.click()
-    expect(page.locator("#properties .bio-properties-panel-header-label")).to_have_text("Tidig boendeinvolvering")
+    expect(page.locator("#properties .bio-properties-panel-header-label")).to_have_text("Registrera tidig boendeinvolvering")
     page.locator("#canvas").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "modeler-ks-rule.png"))
     page.get_by_role("button", name="Driftsätt").click()

@@ -81,7 +81,7 @@ def _register_initiative(page: Page) -> None:
 
 def _meeting_and_residents(page: Page) -> None:
     """forsta_mote, then tidig_boendeinvolvering with 0 residents comes back with the reason."""
-    open_task(page, "Första möte")
+    open_task(page, "Håll första möte")
     page.get_by_label("Datum för mötet").fill("2027-03-05")
     page.get_by_label("Namn").first.fill("Karin Persson")
     page.get_by_label("Processen och kriterierna har förklarats").check()
@@ -89,10 +89,10 @@ def _meeting_and_residents(page: Page) -> None:
     complete(page)
 
     # tidig_boendeinvolvering with 0 residents comes back with the reason shown.
-    open_task(page, "Tidig boendeinvolvering")
+    open_task(page, "Registrera tidig boendeinvolvering")
     page.get_by_label("Antal boende som nåtts").fill("0")
     complete(page)
-    open_task(page, "Tidig boendeinvolvering")
+    open_task(page, "Registrera tidig boendeinvolvering")
     expect(page.get_by_role("heading", name="Återkoppling")).to_be_visible()
     expect(page.get_by_text("Inga boende har nåtts ännu")).to_be_visible()
     check_page(page, "07-tidig-boendeinvolvering-aterkoppling")
@@ -126,7 +126,7 @@ def _application_and_assessment(page: Page) -> None:
     page.get_by_role("group", name="Sökt stöd från staden").get_by_label("Belopp (kr)").fill("80000")
     complete(page)
 
-    open_task(page, "Bedöma ansökan")
+    open_task(page, "Bedöm ansökan")
     for criterion in ("K1", "K2", "K3", "K4", "K5"):
         group = page.get_by_role("group", name=re.compile(criterion))
         group.get_by_label("Uppfyllt", exact=True).check()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.forms import FormLibrary
 from engine.profile import Criteria
 from web.filters import date_sv
 from web.forms import widget_of
@@ -14,6 +16,7 @@ from web.forms import widget_of
 class Entry:
     label: str
     text: str = ""
+    warning: str = ""
     children: list[Entry] = field(default_factory=list)
     rows: list[list[Entry]] = field(default_factory=list)
 
@@ -88,3 +91,30 @@ def criteria(schema: dict[str, Any], data: dict[str, Any], assessment: Criteria)
             }
         )
     return rows
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def shown_entries(
+    forms: FormLibrary, shown: list[tuple[str, str, Any]], data: dict[str, Any], areas: dict[str, str]
+) -> list[Entry]:
+    """Case data shown above a task's form: each field described by its own form's schema.
+
+    A field with ``x-limit`` (the budget outcome) says when it is over the value it is compared with.
+    """
+    entries = []
+    for key, title, value in shown:
+        spec = dict(forms.field_spec(key) or {})
+        spec["title"] = title
+        if not spec.get("type") and isinstance(value, str) and ISO_DATE.match(value):
+            spec["format"] = "date"
+        described = describe({"properties": {key: spec}}, {key: value}, areas)
+        if not described:
+            continue
+        entry = described[0]
+        limit = data.get(str(spec.get("x-limit", "")))
+        if isinstance(value, int) and isinstance(limit, int) and value > limit:
+            entry.warning = f"{kronor(value - limit)} över beviljat belopp ({kronor(limit)})."
+        entries.append(entry)
+    return entries

@@ -14,7 +14,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-WIDGETS = {"text", "textarea", "sek", "date", "radio", "select", "checkbox", "list", "file"}
+WIDGETS = {"text", "textarea", "sek", "date", "radio", "select", "checkbox", "list", "file", "interval"}
+OTHER = "annat"
+"""The interval choice whose value is typed as a number of months."""
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Field:
     min_items: int = 0
     item_title: str = ""
     context: str = ""
+    readonly: bool = False
+    fixed_rows: bool = False
+    months: str = ""
 
     @property
     def summary_title(self) -> str:
@@ -54,9 +59,15 @@ def widget_of(spec: dict[str, Any]) -> str:
     declared = spec.get("x-widget")
     if kind == "array":
         return "checkboxes" if "enum" in spec.get("items", {}) else "list"
+    if declared in ("interval", "file") or (kind == "boolean" and declared == "radio"):
+        return str(declared)
     by_type = {"object": "group", "boolean": "checkbox", "integer": "sek" if declared == "sek" else "integer"}
-    if declared == "file" or kind in by_type:
-        return "file" if declared == "file" else by_type[str(kind)]
+    if kind in by_type:
+        return by_type[str(kind)]
+    return _text_widget(spec, declared)
+
+
+def _text_widget(spec: dict[str, Any], declared: Any) -> str:
     if spec.get("x-reference") == "areas":
         return "select"
     if "enum" in spec:
@@ -69,6 +80,12 @@ def widget_of(spec: dict[str, Any]) -> str:
 def _options(spec: dict[str, Any], areas: list[dict[str, Any]]) -> list[tuple[str, str]]:
     if spec.get("x-reference") == "areas":
         return [(a["id"], a["name"]) for a in areas]
+    if spec.get("type") == "boolean":
+        titles = spec.get("x-enum-titles") or ["Ja", "Nej"]
+        return [("true", str(titles[0])), ("false", str(titles[1]))]
+    if spec.get("x-widget") == "interval":
+        choices = [(str(c["value"]), str(c["title"])) for c in spec.get("x-choices", [])]
+        return [*choices, (OTHER, "Annat antal månader")]
     source = spec.get("items", spec) if spec.get("type") == "array" else spec
     values = [str(v) for v in source.get("enum", [])]
     titles = source.get("x-enum-titles") or values
@@ -105,6 +122,8 @@ def build_fields(
             error=errors.get(path, ""),
             min_items=int(spec.get("minItems", 0)),
             context=context,
+            readonly=bool(spec.get("x-readonly")),
+            fixed_rows=bool(spec.get("x-fixed-rows")),
         )
         if widget == "group":
             item.children = build_fields(
@@ -127,8 +146,24 @@ def build_fields(
             ]
         if widget == "sek" and isinstance(value, int):
             item.value = str(value)
+        if widget == "radio" and isinstance(value, bool):
+            item.value = "true" if value else "false"
+        if widget == "interval":
+            _interval_value(item, spec)
         fields.append(item)
     return fields
+
+
+def _interval_value(item: Field, spec: dict[str, Any]) -> None:
+    """Show a stored interval as its choice, or as "other" with its number of months."""
+    value = item.value if item.value is not None else spec.get("default")
+    choices = {c["value"] for c in spec.get("x-choices", [])}
+    if value in choices or value is None:
+        item.value = value
+        return
+    match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?", str(value))
+    months = int(match.group(1) or 0) * 12 + int(match.group(2) or 0) if match and any(match.groups()) else None
+    item.value, item.months = OTHER, str(months) if months is not None else str(value)
 
 
 def all_fields(fields: list[Field]) -> list[Field]:
@@ -159,33 +194,54 @@ def parse(
     data: dict[str, Any] = {}
     for key, spec in schema.get("properties", {}).items():
         name = f"{prefix}-{key}" if prefix else key
-        widget = widget_of(spec)
-        value: Any
-        if widget == "file":
-            value = files.get(name)
-            if value is None:
-                continue
-        elif widget == "group":
-            value = parse(spec, form, name, keep_empty, files)
-            if not value and not keep_empty:
-                continue
-        elif widget == "list":
-            value = _parse_rows(spec, form, name, keep_empty, files)
-            if not value and not keep_empty:
-                continue
-        elif widget == "checkboxes":
-            value = [v for v in form.getlist(name) if v]
-            if not value:
-                continue
-        elif widget == "checkbox":
-            value = form.get(name) == "true"
-        else:
-            raw = form.get(name, "").strip()
-            if raw == "":
-                continue
-            value = _integer(raw) if widget in ("integer", "sek") else raw
-        data[key] = value
+        value = _parse_field(spec, form, name, keep_empty, files)
+        if value is not _ABSENT:
+            data[key] = value
     return data
+
+
+_ABSENT = object()
+"""What a field posted nothing for parses to: the key is left out of the data."""
+
+
+def _parse_field(
+    spec: dict[str, Any], form: MultiDict[str, str], name: str, keep_empty: bool, files: Mapping[str, Any]
+) -> Any:
+    widget = widget_of(spec)
+    value: Any
+    if widget == "file":
+        value = files.get(name, _ABSENT)
+    elif widget in ("group", "list"):
+        value = (
+            parse(spec, form, name, keep_empty, files)
+            if widget == "group"
+            else _parse_rows(spec, form, name, keep_empty, files)
+        )
+        value = value if value or keep_empty else _ABSENT
+    elif widget == "checkboxes":
+        value = [v for v in form.getlist(name) if v] or _ABSENT
+    elif widget == "checkbox":
+        value = form.get(name) == "true"
+    elif widget == "radio" and spec.get("type") == "boolean":
+        raw = form.get(name, "")
+        value = raw == "true" if raw in ("true", "false") else _ABSENT
+    elif widget == "interval":
+        value = _parse_interval(form, name) or _ABSENT
+    else:
+        raw = form.get(name, "").strip()
+        value = _ABSENT if raw == "" else _integer(raw) if widget in ("integer", "sek") else raw
+    return value
+
+
+def _parse_interval(form: MultiDict[str, str], name: str) -> str | None:
+    """The chosen interval as ISO 8601; "other" takes the months typed (kept as typed if not a number)."""
+    choice = form.get(name, "").strip()
+    if choice != OTHER:
+        return choice or None
+    months = form.get(f"{name}-months", "").strip()
+    if not months:
+        return OTHER  # the form's rule refuses it next to the field
+    return f"P{int(months)}M" if months.isdigit() else months
 
 
 def _parse_rows(

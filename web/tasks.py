@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from engine import queries, task_form
 from engine.errors import Conflict
-from web import forms
+from web import display, forms
 from web.attachments import file_placeholders, store
 from web.auth import engine, login_required, require_user
 
@@ -21,6 +21,7 @@ def _render(page: task_form.TaskPage, status: int = 200, focus: str | None = Non
     schema = page.task["form"]
     errors = forms.error_map(page.errors)
     fields = forms.build_fields(schema, page.values, errors, page.areas)
+    area_names = {a["id"]: a["name"] for a in page.areas}
     html = render_template(
         "task.html",
         task=page.task,
@@ -28,11 +29,11 @@ def _render(page: task_form.TaskPage, status: int = 200, focus: str | None = Non
         schema=schema,
         fields=fields,
         summary=_summary(fields, errors),
-        shown=page.shown,
+        shown=display.shown_entries(engine().forms, page.shown, page.context, area_names),
         nearby=page.nearby,
         area=page.area,
         area_field=page.area_field,
-        area_names={a["id"]: a["name"] for a in page.areas},
+        area_names=area_names,
         draft=page.draft,
         focus=focus,
         multipart=forms.has_file_fields(schema),
