@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import cases, processes, queries, schema
+from engine import cases, processes, queries, schema, timers
 from engine.clock import STOCKHOLM, FixedClock
 from engine.context import SYSTEM, Samverkan, User
 from samverkan_cli.sample import sample_data
@@ -31,6 +31,22 @@ class Driver:
 
     def case(self, case_id: int) -> dict[str, Any]:
         return queries.get_case(self.engine, case_id)
+
+    def tasks(self, case_id: int, element: str) -> list[dict[str, Any]]:
+        """Every open task of ``element`` in the case (follow-up periods run side by side)."""
+        return [t for t in self.case(case_id)["open_tasks"] if t["element_id"] == element]
+
+    def complete_task(self, task: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        """Complete one particular open task (a task row as the case lists it)."""
+        element = task["element_id"]
+        data = sample_data(element, self.engine.forms.schema(element), **overrides)
+        return cases.complete_task(self.engine, USERS[task["role"]], task["id"], data)
+
+    def sweep(self, local: str) -> None:
+        """The worker's sweep at a Stockholm wall-clock time like '2027-10-01T08:00' (clock moved too)."""
+        at = datetime.fromisoformat(local).replace(tzinfo=STOCKHOLM)
+        self.clock.set(at)
+        timers.sweep(self.engine, at)
 
     def task(self, case_id: int, element: str) -> dict[str, Any]:
         found = [t for t in self.case(case_id)["open_tasks"] if t["element_id"] == element]
