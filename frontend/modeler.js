@@ -6,7 +6,7 @@ import lintModule from "bpmn-js-bpmnlint";
 import lintConfig from "bpmnlint-config:recommended";
 import spiffModdle from "./spiffworkflow.json";
 import { SpiffPropertiesModule, getProperty } from "./spiff-properties.js";
-import translateModule from "./translate-sv.js";
+import translateModule, { TranslatedPanelModule, untranslated } from "./translate-sv.js";
 import { escape, renderFormPreview } from "./form-preview.js";
 
 import "bpmn-js/dist/assets/diagram-js.css";
@@ -29,10 +29,12 @@ const modeler = new BpmnModeler({
     SpiffPropertiesModule,
     lintModule,
     translateModule,
+    TranslatedPanelModule,
   ],
   moddleExtensions: { spiffworkflow: spiffModdle },
 });
 window.samverkanModeler = modeler;
+window.samverkanUntranslated = untranslated;
 
 const canvas = modeler.get("canvas");
 const overlays = modeler.get("overlays");
@@ -67,7 +69,7 @@ function showProblems(problems, lintIssues = []) {
   const list = $("#problem-list");
   const all = [
     ...problems.map((p) => ({ ...p, source: "Server" })),
-    ...lintIssues.map((p) => ({ ...p, source: "bpmnlint" })),
+    ...lintIssues.map((p) => ({ ...p, source: `bpmnlint (${p.category === "error" ? "fel" : "varning"})` })),
   ];
   for (const problem of all) {
     const li = document.createElement("li");
@@ -95,13 +97,16 @@ function showProblems(problems, lintIssues = []) {
   return all.length;
 }
 
+/** bpmnlint's errors and warnings as text, for the problem list (its overlays show only on hover). */
 async function lintIssues() {
   const linting = modeler.get("linting");
+  const translate = modeler.get("translate");
   const issues = await linting.lint();
   const found = [];
   for (const [id, reports] of Object.entries(issues || {})) {
     for (const report of reports) {
-      if (report.category === "error") found.push({ element_id: id, message: report.rule ? `${report.message} (${report.rule})` : report.message });
+      const message = translate(report.message);
+      found.push({ element_id: id, category: report.category, message: report.rule ? `${message} (${report.rule})` : message });
     }
   }
   return found;
@@ -200,7 +205,7 @@ async function load(xml, message) {
     canvas.zoom("fit-viewport");
     status(warnings.length ? `${message} (${warnings.length} varningar vid inläsning).` : message, "ok");
   } catch (err) {
-    const text = /no diagram to display/.test(err.message)
+    const text = /no diagram to display|inget diagram att visa/.test(err.message)
       ? "Filen saknar diagram (BPMN DI) och kan inte visas; rita den i en modellerare som sparar diagrammet."
       : `Filen kunde inte läsas: ${err.message}`;
     status(text, "error");
