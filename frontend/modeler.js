@@ -8,6 +8,7 @@ import spiffModdle from "./spiffworkflow.json";
 import { SpiffPropertiesModule, getProperty } from "./spiff-properties.js";
 import translateModule, { TranslatedPanelModule, untranslated } from "./translate-sv.js";
 import { escape, renderFormPreview } from "./form-preview.js";
+import { DiagramView } from "./diagram-view.js";
 
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
@@ -37,6 +38,8 @@ window.samverkanModeler = modeler;
 window.samverkanUntranslated = untranslated;
 
 const canvas = modeler.get("canvas");
+// Fitted on load and whenever the box changes size, until the owner pans or zooms.
+const view = new DiagramView(modeler, document.getElementById("canvas"));
 const overlays = modeler.get("overlays");
 const registry = modeler.get("elementRegistry");
 const selection = modeler.get("selection");
@@ -202,7 +205,7 @@ async function load(xml, message) {
   try {
     const { warnings } = await modeler.importXML(xml);
     clearProblems();
-    canvas.zoom("fit-viewport");
+    view.fit();
     status(warnings.length ? `${message} (${warnings.length} varningar vid inläsning).` : message, "ok");
   } catch (err) {
     const text = /no diagram to display|inget diagram att visa/.test(err.message)
@@ -236,9 +239,9 @@ $("#btn-deploy").addEventListener("click", deploy);
 $("#btn-download").addEventListener("click", download);
 $("#btn-undo").addEventListener("click", () => modeler.get("commandStack").undo());
 $("#btn-redo").addEventListener("click", () => modeler.get("commandStack").redo());
-$("#btn-zoom-in").addEventListener("click", () => modeler.get("zoomScroll").stepZoom(1));
-$("#btn-zoom-out").addEventListener("click", () => modeler.get("zoomScroll").stepZoom(-1));
-$("#btn-fit").addEventListener("click", () => canvas.zoom("fit-viewport"));
+$("#btn-zoom-in").addEventListener("click", () => view.zoom(1));
+$("#btn-zoom-out").addEventListener("click", () => view.zoom(-1));
+$("#btn-fit").addEventListener("click", () => view.fit());
 $("#upload").addEventListener("change", async (event) => {
   const [file] = event.target.files;
   if (file) await load(await file.text(), `${file.name} är inläst. Validera och driftsätt för att spara.`);
