@@ -104,12 +104,12 @@ function showProblems(problems, lintIssues = []) {
 async function lintIssues() {
   const linting = modeler.get("linting");
   const translate = modeler.get("translate");
-  const issues = await linting.lint();
+  // linting.lint() answers reports per rule name: { rule: [{ id, message, category }] }.
+  const byRule = await linting.lint();
   const found = [];
-  for (const [id, reports] of Object.entries(issues || {})) {
+  for (const [rule, reports] of Object.entries(byRule || {})) {
     for (const report of reports) {
-      const message = translate(report.message);
-      found.push({ element_id: id, category: report.category, message: report.rule ? `${message} (${report.rule})` : message });
+      found.push({ element_id: report.id, category: report.category, message: `${translate(report.message)} (${rule})` });
     }
   }
   return found;

@@ -262,3 +262,22 @@ def test_modeler_speaks_swedish_in_lint_palette_menus_and_properties(
         }"""
     )
     assert missing == []
+
+
+def test_modeler_lint_flags_a_reminder_branch_led_back_into_the_flow(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    open_modeler(page, live_server, engine)
+    expect(page.locator(".bjsl-button")).to_have_text(re.compile("Inga anmärkningar"))
+    page.evaluate(
+        """() => {
+            const m = window.samverkanModeler, registry = m.get('elementRegistry');
+            const flow = registry.get('f_paminnelse_mote'), target = registry.get('tidig_boendeinvolvering');
+            m.get('modeling').reconnectEnd(flow, target, { x: target.x + 20, y: target.y + target.height });
+        }"""
+    )
+    expect(page.locator(".bjsl-button")).to_have_text(re.compile(r"1 varning\b"))
+    page.get_by_role("button", name="Validera").click()
+    message = "Inkommande flöden kan komma samtidigt men förenas inte"
+    expect(page.get_by_role("button", name=re.compile(f"^tidig_boendeinvolvering: {message}"))).to_be_visible()
+    expect(page.locator("#problem-list")).to_contain_text("bpmnlint (varning)")

@@ -32,6 +32,9 @@ export default {
   "Gateway is superfluous. It only has one source and target.":
     "Gatewayen är överflödig: den har bara ett inkommande och ett utgående flöde.",
   "Incoming flows do not join": "Flera inkommande flöden utan förenande gateway",
+  // frontend/lint/concurrent-join.cjs
+  "Incoming flows can arrive together and do not join":
+    "Inkommande flöden kan komma samtidigt men förenas inte (steget körs en gång per flöde): lägg en parallell gateway före",
   "Sequence flow has superfluous label": "Sekvensflödet har en överflödig etikett",
   "SequenceFlow is a duplicate": "Sekvensflödet är en dubblett",
   "Termination is superfluous.": "Sluthändelsen av typen avsluta allt är överflödig.",
