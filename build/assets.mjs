@@ -1,9 +1,8 @@
 // Copies and bundles front-end assets from node_modules into web/static/build (no CDN).
 import { cpSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
+import { lintRules, ruleKey, ruleModule } from "./lint-config.mjs";
 
-const require = createRequire(import.meta.url);
 const out = "web/static/build";
 mkdirSync(out, { recursive: true });
 cpSync("node_modules/axe-core/axe.min.js", `${out}/axe.min.js`);
@@ -17,11 +16,10 @@ const bpmnlintConfig = {
   setup(build) {
     build.onResolve({ filter: /^bpmnlint-config:/ }, (args) => ({ path: args.path.split(":")[1], namespace: "bpmnlint-config" }));
     build.onLoad({ filter: /.*/, namespace: "bpmnlint-config" }, (args) => {
-      // Our processes have one blank start event per way a case begins (aktörs-/stadsinitiativ).
-      const rules = { ...require(`bpmnlint/config/${args.path}`).rules, "single-blank-start-event": "off" };
+      const rules = lintRules(args.path);
       const names = Object.keys(rules);
-      const imports = names.map((n, i) => `import rule${i} from "bpmnlint/rules/${n}";`).join("\n");
-      const cache = names.map((n, i) => `  "bpmnlint/${n}": rule${i},`).join("\n");
+      const imports = names.map((n, i) => `import rule${i} from "${ruleModule(n)}";`).join("\n");
+      const cache = names.map((n, i) => `  "${ruleKey(n)}": rule${i},`).join("\n");
       return {
         resolveDir: process.cwd(),
         contents: `${imports}

@@ -6,8 +6,9 @@ import lintModule from "bpmn-js-bpmnlint";
 import lintConfig from "bpmnlint-config:recommended";
 import spiffModdle from "./spiffworkflow.json";
 import { SpiffPropertiesModule, getProperty } from "./spiff-properties.js";
-import translateModule from "./translate-sv.js";
+import translateModule, { TranslatedPanelModule, untranslated } from "./translate-sv.js";
 import { escape, renderFormPreview } from "./form-preview.js";
+import { DiagramView } from "./diagram-view.js";
 
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
@@ -29,12 +30,16 @@ const modeler = new BpmnModeler({
     SpiffPropertiesModule,
     lintModule,
     translateModule,
+    TranslatedPanelModule,
   ],
   moddleExtensions: { spiffworkflow: spiffModdle },
 });
 window.samverkanModeler = modeler;
+window.samverkanUntranslated = untranslated;
 
 const canvas = modeler.get("canvas");
+// Fitted on load and whenever the box changes size, until the owner pans or zooms.
+const view = new DiagramView(modeler, document.getElementById("canvas"));
 const overlays = modeler.get("overlays");
 const registry = modeler.get("elementRegistry");
 const selection = modeler.get("selection");
@@ -67,7 +72,7 @@ function showProblems(problems, lintIssues = []) {
   const list = $("#problem-list");
   const all = [
     ...problems.map((p) => ({ ...p, source: "Server" })),
-    ...lintIssues.map((p) => ({ ...p, source: "bpmnlint" })),
+    ...lintIssues.map((p) => ({ ...p, source: `bpmnlint (${p.category === "error" ? "fel" : "varning"})` })),
   ];
   for (const problem of all) {
     const li = document.createElement("li");
@@ -95,13 +100,16 @@ function showProblems(problems, lintIssues = []) {
   return all.length;
 }
 
+/** bpmnlint's errors and warnings as text, for the problem list (its overlays show only on hover). */
 async function lintIssues() {
   const linting = modeler.get("linting");
-  const issues = await linting.lint();
+  const translate = modeler.get("translate");
+  // linting.lint() answers reports per rule name: { rule: [{ id, message, category }] }.
+  const byRule = await linting.lint();
   const found = [];
-  for (const [id, reports] of Object.entries(issues || {})) {
+  for (const [rule, reports] of Object.entries(byRule || {})) {
     for (const report of reports) {
-      if (report.category === "error") found.push({ element_id: id, message: report.rule ? `${report.message} (${report.rule})` : report.message });
+      found.push({ element_id: report.id, category: report.category, message: `${translate(report.message)} (${rule})` });
     }
   }
   return found;
@@ -197,10 +205,10 @@ async function load(xml, message) {
   try {
     const { warnings } = await modeler.importXML(xml);
     clearProblems();
-    canvas.zoom("fit-viewport");
+    view.fit();
     status(warnings.length ? `${message} (${warnings.length} varningar vid inläsning).` : message, "ok");
   } catch (err) {
-    const text = /no diagram to display/.test(err.message)
+    const text = /no diagram to display|inget diagram att visa/.test(err.message)
       ? "Filen saknar diagram (BPMN DI) och kan inte visas; rita den i en modellerare som sparar diagrammet."
       : `Filen kunde inte läsas: ${err.message}`;
     status(text, "error");
@@ -231,9 +239,9 @@ $("#btn-deploy").addEventListener("click", deploy);
 $("#btn-download").addEventListener("click", download);
 $("#btn-undo").addEventListener("click", () => modeler.get("commandStack").undo());
 $("#btn-redo").addEventListener("click", () => modeler.get("commandStack").redo());
-$("#btn-zoom-in").addEventListener("click", () => modeler.get("zoomScroll").stepZoom(1));
-$("#btn-zoom-out").addEventListener("click", () => modeler.get("zoomScroll").stepZoom(-1));
-$("#btn-fit").addEventListener("click", () => canvas.zoom("fit-viewport"));
+$("#btn-zoom-in").addEventListener("click", () => view.zoom(1));
+$("#btn-zoom-out").addEventListener("click", () => view.zoom(-1));
+$("#btn-fit").addEventListener("click", () => view.fit());
 $("#upload").addEventListener("change", async (event) => {
   const [file] = event.target.files;
   if (file) await load(await file.text(), `${file.name} är inläst. Validera och driftsätt för att spara.`);

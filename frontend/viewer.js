@@ -1,5 +1,8 @@
-// Read-only diagrams (overview, case position): bpmn-js NavigatedViewer plus its CSS.
+// Read-only diagrams (overview, case position): bpmn-js NavigatedViewer plus its CSS, fitted to
+// their box, with zoom buttons and keys. No inline script: data comes from data-* attributes
+// and a JSON data island.
 import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
+import { DiagramView } from "./diagram-view.js";
 
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
@@ -7,11 +10,60 @@ import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
 
 window.SamverkanViewer = NavigatedViewer;
 
-async function open(container, xmlUrl) {
+const PAN = 60; // px per arrow key press; Shift moves four times as far
+
+/**
+ * The canvas SVG (focusable since diagram-js 15) becomes the keyboard region: it gets the
+ * container's accessible name and help text, and + / - / 0 / arrow keys. Ctrl+arrows stay
+ * diagram-js's own.
+ */
+function keyboardRegion(viewer, container, view) {
+  const svg = viewer.get("canvas").getContainer().querySelector(":scope > svg");
+  svg.setAttribute("role", "application");
+  svg.setAttribute("aria-roledescription", "diagram");
+  svg.setAttribute("aria-label", container.dataset.label);
+  if (container.dataset.help) svg.setAttribute("aria-describedby", container.dataset.help);
+  viewer.get("keyboard").addListener(({ keyEvent: event }) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return false;
+    const far = event.shiftKey ? 4 : 1;
+    const actions = {
+      "+": () => view.zoom(1),
+      "=": () => view.zoom(1),
+      "-": () => view.zoom(-1),
+      0: () => view.reset(),
+      ArrowLeft: () => view.pan(PAN * far, 0),
+      ArrowRight: () => view.pan(-PAN * far, 0),
+      ArrowUp: () => view.pan(0, PAN * far),
+      ArrowDown: () => view.pan(0, -PAN * far),
+    };
+    const action = actions[event.key];
+    if (!action) return false;
+    action();
+    return true;
+  });
+}
+
+/** Buttons in `[data-diagram-controls=<container id>]`, hidden until the diagram is there. */
+function buttons(container, view) {
+  const controls = document.querySelector(`[data-diagram-controls="${container.id}"]`);
+  if (!controls) return;
+  const actions = { "zoom-in": () => view.zoom(1), "zoom-out": () => view.zoom(-1), fit: () => view.fit(), focus: () => view.reset() };
+  for (const button of controls.querySelectorAll("[data-diagram-action]")) {
+    button.addEventListener("click", () => actions[button.dataset.diagramAction]());
+  }
+  controls.hidden = false;
+}
+
+async function open(container, xmlUrl, initial) {
   const viewer = new NavigatedViewer({ container });
   const xml = await (await fetch(xmlUrl, { credentials: "same-origin" })).text();
   await viewer.importXML(xml);
-  viewer.get("canvas").zoom("fit-viewport");
+  const view = new DiagramView(viewer, container);
+  // "0" and "Visa nuvarande steg" go back to how the page opened.
+  view.reset = () => initial(view, viewer);
+  view.reset();
+  keyboardRegion(viewer, container, view);
+  buttons(container, view);
   return viewer;
 }
 
@@ -26,7 +78,7 @@ function badge(text, label, overdue) {
 
 async function overview(container) {
   const counts = JSON.parse(document.getElementById("overview-counts").textContent);
-  const viewer = await open(container, container.dataset.xmlUrl);
+  const viewer = await open(container, container.dataset.xmlUrl, (view) => view.fit());
   window.samverkanViewer = viewer;
   const overlays = viewer.get("overlays");
   const registry = viewer.get("elementRegistry");
@@ -55,21 +107,39 @@ async function overview(container) {
       b.addEventListener("click", () => show(id, true));
       holder.append(" ", b);
     }
-    overlays.add(id, "counts", { position: { top: -12, right: 12 }, html: holder });
+    // Never smaller than their own size: the numbers stay readable when the diagram is fitted.
+    overlays.add(id, "counts", { position: { top: -12, right: 12 }, html: holder, scale: { min: 1 } });
   }
   viewer.get("eventBus").on("element.click", ({ element }) => {
     if (element.type !== "bpmn:Process" && counts[element.id] !== undefined) show(element.id, false);
   });
 }
 
+const isTask = (element) => Number(Boolean(element && element.type === "bpmn:UserTask"));
+
+/** The case's current step: a thick outline and a text marker (not colour alone), centred. */
 async function casePosition(container) {
   const position = await (await fetch(container.dataset.positionUrl, { credentials: "same-origin" })).json();
-  const viewer = await open(container, position.xml_url);
+  let active = [];
+  const viewer = await open(container, position.xml_url, (view, v) => {
+    const registry = v.get("elementRegistry");
+    // User tasks first: the step someone has to do is the one to show when not all fit.
+    const ids = [...position.active].sort((a, b) => isTask(registry.get(b)) - isTask(registry.get(a)));
+    active = ids.map((id) => registry.get(id)).filter(Boolean);
+    view.focus(active);
+  });
   window.samverkanViewer = viewer;
   const canvas = viewer.get("canvas");
+  const overlays = viewer.get("overlays");
   const registry = viewer.get("elementRegistry");
   for (const id of position.passed) if (registry.get(id)) canvas.addMarker(id, "case-passed");
-  for (const id of position.active) if (registry.get(id)) canvas.addMarker(id, "case-active");
+  for (const element of active) {
+    canvas.addMarker(element.id, "case-active");
+    const marker = document.createElement("div");
+    marker.className = "case-active-marker";
+    marker.textContent = "Ärendet är här";
+    overlays.add(element.id, "case-active", { position: { top: -30, left: -4 }, html: marker, scale: { min: 1 } });
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,152 @@ def test_modeler_is_for_process_owners_only(page: Page, live_server: str, engine
     log_in(page, live_server, engine, "cecilia", "chef")
     response = page.goto(f"{live_server}/modeler/samverkansstod")
     assert response is not None and response.status == 403
+
+
+# English strings bpmn-js, its properties panel and bpmnlint show unless translated (whole words).
+ENGLISH = (
+    "Errors",
+    "Warnings",
+    "No Issues",
+    "Issues",
+    "General",
+    "Name",
+    "ID",
+    "Documentation",
+    "Create",
+    "Append",
+    "Change type",
+    "Change element",
+    "Delete",
+    "Connect",
+    "Activate",
+    "Toggle",
+    "Search",
+    "results",
+    "found",
+    "User Task",
+    "Incoming flows",
+    "Element is",
+)
+
+VISIBLE_UI_TEXT = """() => {
+    const root = document.querySelector('.modeler-workspace');
+    const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const parts = [root.innerText];
+    for (const el of root.querySelectorAll('[title], [aria-label], [placeholder]')) {
+        if (!shown(el)) continue;
+        for (const name of ['title', 'aria-label', 'placeholder']) {
+            if (el.hasAttribute(name)) parts.push(el.getAttribute(name));
+        }
+    }
+    return parts.join('\\n');
+}"""
+
+
+def assert_no_english(page: Page, where: str) -> None:
+    text = page.evaluate(VISIBLE_UI_TEXT)
+    found = [word for word in ENGLISH if re.search(rf"\b{re.escape(word)}\b", text)]
+    assert found == [], f"{where}: English UI text {found}"
+
+
+def test_modeler_speaks_swedish_in_lint_palette_menus_and_properties(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_modeler(page, live_server, engine)
+    # A task without name or flows gives lint errors whatever the bundled model's state.
+    page.evaluate(
+        """() => {
+            const m = window.samverkanModeler, registry = m.get('elementRegistry');
+            const near = registry.get('bedomning'), task = m.get('elementFactory').createShape({ type: 'bpmn:Task' });
+            m.get('modeling').createShape(task, { x: near.x + 60, y: near.y + 190 }, near.parent);
+            window.lintProbe = task.id;
+        }"""
+    )
+    button = page.locator(".bjsl-button")
+    expect(button).to_have_text(re.compile(r"^\s*\d+ fel, \d+ varning(ar)?\s*$"))
+    expect(button).to_have_attribute("title", "Visa eller dölj modellkontrollens markeringar")
+    probe = page.evaluate("() => window.lintProbe")
+    select_element(page, probe)
+    page.locator(f'.djs-overlays[data-container-id="{probe}"] .bjsl-overlay').hover()
+    issues = page.locator(f'.djs-overlays[data-container-id="{probe}"] .bjsl-issues')
+    expect(issues).to_contain_text("Elementet saknar namn")
+    expect(issues).to_contain_text("Elementet är inte kopplat till flödet")
+    assert_no_english(page, "lint overlay")
+    page.mouse.move(0, 0)
+
+    select_element(page, "bedomning")
+    panel = page.locator("#properties")
+    expect(panel.locator(".bio-properties-panel-header-type")).to_have_text("Användaruppgift")
+    for group in ("Allmänt", "Samverkan", "Dokumentation"):
+        header = panel.locator(".bio-properties-panel-group-header", has_text=group)
+        expect(header.get_by_role("button", name="Visa eller dölj avsnittet")).to_be_visible()
+        header.click()
+    expect(panel.get_by_label("Namn", exact=True)).to_have_value("Bedöma ansökan mot kriterierna")
+    expect(panel.get_by_label("Id", exact=True)).to_have_value("bedomning")
+    expect(panel.get_by_label("Elementets dokumentation")).to_be_visible()
+    expect(panel.get_by_label("Fas")).to_have_value("Ansökan och bedömning")
+    expect(panel.get_by_label("Formulär (forms/<namn>.json)")).to_be_visible()
+    pad = page.locator(".djs-context-pad")
+    for title in ("Lägg till uppgift efter", "Byt elementtyp", "Ta bort", "Koppla till ett annat element"):
+        expect(pad.locator(f'.entry[title="{title}"]')).to_be_visible()
+    palette = page.locator(".djs-palette")
+    for title in ("Panorera (handverktyget)", "Skapa starthändelse", "Skapa gateway", "Skapa pool (deltagare)"):
+        expect(palette.get_by_role("button", name=title, exact=True)).to_be_visible()
+    assert_no_english(page, "properties panel, context pad and palette")
+    page.locator(".modeler-workspace").scroll_into_view_if_needed()
+    page.locator(f'.djs-overlays[data-container-id="{probe}"] .bjsl-overlay').hover()
+    page.screenshot(path=str(SCREENSHOTS / "modeler-svenska.png"))
+    page.mouse.move(0, 0)
+
+    pad.locator('.entry[data-action="replace"]').click()
+    menu = page.locator(".djs-popup")
+    expect(menu.get_by_role("heading")).to_have_text("Byt elementtyp")
+    expect(menu.get_by_text("Skriptuppgift")).to_be_visible()
+    page.keyboard.type("skript")
+    expect(menu.locator(".djs-popup-search-count")).to_have_text("1 träff")
+    assert_no_english(page, "replace menu")
+    page.keyboard.press("Escape")
+
+    page.evaluate("() => window.samverkanModeler.get('searchPad').open()")
+    expect(page.get_by_role("textbox", name="Sök i diagrammet")).to_be_visible()
+    assert_no_english(page, "search")
+    page.keyboard.press("Escape")
+
+    # Every element's properties and replace menu asks only for templates we translate.
+    missing = page.evaluate(
+        """async () => {
+            const m = window.samverkanModeler, popup = m.get('popupMenu');
+            const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+            for (const element of m.get('elementRegistry').filter((e) => !e.labelTarget)) {
+                m.get('selection').select(element);
+                await frame();
+                document.querySelectorAll('#properties .bio-properties-panel-group-header:not(.open)')
+                    .forEach((h) => h.click());
+                await frame();
+                try { popup.open(element, 'bpmn-replace', { x: 100, y: 100 }); await frame(); } catch (e) {}
+                popup.close();
+            }
+            return [...window.samverkanUntranslated];
+        }"""
+    )
+    assert missing == []
+
+
+def test_modeler_lint_flags_a_reminder_branch_led_back_into_the_flow(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    open_modeler(page, live_server, engine)
+    expect(page.locator(".bjsl-button")).to_have_text(re.compile("Inga anmärkningar"))
+    page.evaluate(
+        """() => {
+            const m = window.samverkanModeler, registry = m.get('elementRegistry');
+            const flow = registry.get('f_paminnelse_mote'), target = registry.get('tidig_boendeinvolvering');
+            m.get('modeling').reconnectEnd(flow, target, { x: target.x + 20, y: target.y + target.height });
+        }"""
+    )
+    expect(page.locator(".bjsl-button")).to_have_text(re.compile(r"1 varning\b"))
+    page.get_by_role("button", name="Validera").click()
+    message = "Inkommande flöden kan komma samtidigt men förenas inte"
+    expect(page.get_by_role("button", name=re.compile(f"^tidig_boendeinvolvering: {message}"))).to_be_visible()
+    expect(page.locator("#problem-list")).to_contain_text("bpmnlint (varning)")
