@@ -34,7 +34,7 @@ DECISION = {"period_start": "2027-04-01", "period_slut": "2027-10-01", "uppfoljn
 ANSWERS: dict[str, list[dict[str, Any]]] = {
     "tidig_boendeinvolvering": [{"antal_boende": 0}, {"antal_boende": 5}],
     "bedomning": [{"rekommendation": r} for r in ("tillstyrk", "komplettering", "avstyrk")],
-    "namndbeslut": [{"beslut": "avslag"}, {"beslut": "beviljat", **DECISION}, {"beslut": "delvis_beviljat", **DECISION}],
+    "namndbeslut": [{"beslut": "avslag"}, *({"beslut": b, **DECISION} for b in ("beviljat", "delvis_beviljat"))],
     "granska_uppfoljning": [{"godkand": True}, {"godkand": False, "kommentar": "Komplettera budgeten."}],
     "paminn_forsenad_rapport": [{"atgard": "kontaktat_aktorerna"}, {"atgard": "ny_tidsfrist"}],
 }
