@@ -214,7 +214,7 @@ def test_modeler_speaks_swedish_in_lint_palette_menus_and_properties(
         header = panel.locator(".bio-properties-panel-group-header", has_text=group)
         expect(header.get_by_role("button", name="Visa eller dölj avsnittet")).to_be_visible()
         header.click()
-    expect(panel.get_by_label("Namn", exact=True)).to_have_value("Bedöma ansökan mot kriterierna")
+    expect(panel.get_by_label("Namn", exact=True)).to_have_value("Bedöm ansökan mot kriterierna")
     expect(panel.get_by_label("Id", exact=True)).to_have_value("bedomning")
     expect(panel.get_by_label("Elementets dokumentation")).to_be_visible()
     expect(panel.get_by_label("Fas")).to_have_value("Ansökan och bedömning")
