@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +11,7 @@ from engine import processes, queries, reference, reports
 from engine.definitions import PHASES
 from engine.roles import ROLES
 from web.auth import engine, login_required
+from web.csv_export import csv_response
 from web.filters import date_sv
 
 bp = Blueprint("overview", __name__)
@@ -153,26 +152,21 @@ CSV_HEADER = (
 @bp.get("/areas.csv")
 @login_required()
 def areas_csv() -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for group in reports.area_view(engine(), **_area_filters()):
-        for case in group["cases"]:
-            writer.writerow(
-                (
-                    group["name"],
-                    "Ja" if group["coordination"] else "Nej",
-                    case["id"],
-                    case["title"],
-                    case["phase"] or "",
-                    date_sv(case["next_due"]),
-                    "Ja" if case["overdue"] else "Nej",
-                    case["contact"] or "",
-                    case["beviljat_belopp_sek"] if case["beviljat_belopp_sek"] is not None else "",
-                    case["period_start"] or "",
-                    case["period_slut"] or "",
-                )
-            )
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="omraden.csv"'
-    return response
+    rows = (
+        (
+            group["name"],
+            "Ja" if group["coordination"] else "Nej",
+            case["id"],
+            case["title"],
+            case["phase"],
+            date_sv(case["next_due"]),
+            "Ja" if case["overdue"] else "Nej",
+            case["contact"],
+            case["beviljat_belopp_sek"],
+            case["period_start"],
+            case["period_slut"],
+        )
+        for group in reports.area_view(engine(), **_area_filters())
+        for case in group["cases"]
+    )
+    return csv_response("omraden.csv", CSV_HEADER, rows)
