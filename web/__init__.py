@@ -11,6 +11,7 @@ from flask import Flask
 
 from engine.attachments import MAX_BYTES, Store, default_directory
 from engine.context import Samverkan
+from web.security import secure_cookies_from_env
 
 
 def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = None) -> Flask:
@@ -23,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         ATTACHMENTS_MAX_BYTES=MAX_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies_from_env(),
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
@@ -30,9 +32,23 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.extensions["attachments"] = Store(Path(app.config["ATTACHMENTS_DIR"]), int(app.config["ATTACHMENTS_MAX_BYTES"]))
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, attachments, auth, cases, errors, filters, inbox, modeler, notifications, overview, tasks
+    from web import (
+        api,
+        attachments,
+        auth,
+        cases,
+        errors,
+        filters,
+        inbox,
+        modeler,
+        notifications,
+        overview,
+        security,
+        tasks,
+    )
 
     errors.register(app)
+    security.register(app)
     auth.register(app)
     filters.register(app)
     app.register_blueprint(api.bp)
