@@ -131,7 +131,25 @@ def parse_xml(xml: bytes) -> Any:
             details=[{"element_id": None, "message": str(err)}],
             code="invalid_bpmn",
         ) from err
+    if root.getroottree().docinfo.doctype:  # the byte check above misses a DTD in UTF-16
+        raise Invalid(
+            "DTD och entiteter är inte tillåtna i BPMN-filer.",
+            details=[{"element_id": None, "message": "DOCTYPE/ENTITY är inte tillåtet"}],
+            code="invalid_bpmn",
+        )
     return root
+
+
+def as_utf8(xml: bytes) -> bytes:
+    """The document in UTF-8, as it is stored: other encodings (UTF-16, Latin-1) are re-encoded.
+
+    UTF-8 input is returned byte for byte, so its hash and identical-XML detection are unchanged.
+    """
+    root = parse_xml(xml)
+    if (root.getroottree().docinfo.encoding or "UTF-8").upper().replace("_", "-") in ("UTF-8", "UTF8"):
+        return xml
+    utf8: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True)
+    return utf8
 
 
 def _properties(node: Any) -> dict[str, str]:
@@ -336,11 +354,12 @@ def _check_gateway(node: Any, definition: Definition, problem: Any) -> None:
     outgoing = [f for f, (s, _) in definition.flows.items() if s == gateway_id]
     if len(outgoing) < 2:
         return
-    process = node.getparent()
+    # By attribute comparison, not an XPath built from the id: an id may hold any character.
+    flows = {f.get("id"): f for f in node.getparent().iterfind("bpmn:sequenceFlow", NS)}
     for flow_id in outgoing:
         if flow_id == default:
             continue
-        flow = process.find(f"bpmn:sequenceFlow[@id='{flow_id}']", NS)
+        flow = flows.get(flow_id)
         if flow is None or flow.find("bpmn:conditionExpression", NS) is None:
             problem(flow_id, "Flödet från en exklusiv gateway saknar villkor och är inte standardflöde.")
 

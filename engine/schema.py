@@ -23,6 +23,9 @@ from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData()
 
+TITLE_LENGTH = 400
+"""Longest case title; PostgreSQL refuses longer text in the column (see engine.inputs)."""
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware instants stored as UTC; SQLite gives them back naive, so re-attach UTC."""
@@ -63,7 +66,7 @@ cases = Table(
     "cases",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("title", String(400), nullable=False),
+    Column("title", String(TITLE_LENGTH), nullable=False),
     Column("process_id", String(200), nullable=False),
     Column("process_version", Integer, nullable=False),
     Column("status", String(20), nullable=False),

@@ -43,12 +43,15 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         modeler,
         notifications,
         overview,
+        parameters,
         security,
         tasks,
     )
 
+    parameters.install_converters(app)
     errors.register(app)
     security.register(app)
+    parameters.register(app)
     auth.register(app)
     filters.register(app)
     app.register_blueprint(api.bp)
