@@ -38,6 +38,9 @@ PHASES = (
     "Avslut",
 )
 
+TIMER_ACTIONS = ("reminder", "escalation")
+"""What a boundary timer's ``action`` property may say (see docs/modelling.md)."""
+
 # The KS rule: residents are involved before any application is assessed.
 REQUIRED_PASSAGES = (("tidig_boendeinvolvering", "bedomning"),)
 
@@ -278,6 +281,7 @@ class DefinitionReader:
         def problem(element_id: str | None, message: str) -> None:
             problems.append({"element_id": element_id, "message": message})
 
+        _check_names(definition, problem)
         elements = definition.elements
         for flow_id, (source, target) in definition.flows.items():
             if source not in elements:
@@ -306,6 +310,8 @@ class DefinitionReader:
                 problem(element.id, f"Formuläret forms/{element.form}.json saknas.")
         if element.phase is not None and element.phase not in PHASES:
             problem(element.id, f"Okänd fas «{element.phase}».")
+        if element.action is not None and element.action not in TIMER_ACTIONS:
+            problem(element.id, f"Okänd timeråtgärd «{element.action[:40]}»; välj {' eller '.join(TIMER_ACTIONS)}.")
         if element.timer_kind is not None:
             message = _timer_problem(element)
             if message:
@@ -362,6 +368,24 @@ def _check_gateway(node: Any, definition: Definition, problem: Any) -> None:
         flow = flows.get(flow_id)
         if flow is None or flow.find("bpmn:conditionExpression", NS) is None:
             problem(flow_id, "Flödet från en exklusiv gateway saknar villkor och är inte standardflöde.")
+
+
+ID_LENGTH, NAME_LENGTH = 200, 400
+"""Longest process or element id and name: the lengths of their columns (PostgreSQL refuses longer)."""
+
+
+def _check_names(definition: Definition, problem: Any) -> None:
+    if not definition.process_id:
+        problem(None, "Processen saknar id (attributet id på bpmn:process).")
+    elif len(definition.process_id) > ID_LENGTH:
+        problem(None, f"Processens id är längre än {ID_LENGTH} tecken.")
+    if len(definition.name) > NAME_LENGTH:
+        problem(definition.process_id, f"Processens namn är längre än {NAME_LENGTH} tecken.")
+    for element in definition.elements.values():
+        if len(element.id) > ID_LENGTH:
+            problem(element.id[:80] + "…", f"Elementets id är längre än {ID_LENGTH} tecken.")
+        if len(element.name) > NAME_LENGTH:
+            problem(element.id, f"Namnet på «{element.id}» är längre än {NAME_LENGTH} tecken.")
 
 
 def _check_passage(definition: Definition, before: str, target: str, problem: Any) -> None:

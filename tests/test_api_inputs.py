@@ -184,3 +184,21 @@ def test_error_bodies_are_json_for_unknown_routes_and_methods(kim: ApiClient) ->
     _error(kim.get("/finns-inte"), 404)
     assert _error(kim.request("DELETE", "/cases"), 405)["code"] == "method_not_allowed"
     assert json.loads(kim.get("/cases/abc").raw)["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('<bpmn:process id="samverkansstod"', "<bpmn:process", "Processen saknar id"),
+        ('<bpmn:process id="samverkansstod"', f'<bpmn:process id="{"p" * 201}"', "längre än 200 tecken"),
+        ('name="Första möte"', f'name="{"M" * 401}"', "längre än 400 tecken"),
+        ('value="reminder"', f'value="{"r" * 30}"', "Okänd timeråtgärd"),
+    ],
+)
+def test_bpmn_that_does_not_fit_the_columns_is_a_422(api: ApiClient, old: str, new: str, message: str) -> None:
+    owner = api.as_user("ägare", "processagare")
+    text = MODEL.read_text(encoding="utf-8")
+    assert old in text
+    refused = owner.post("/processes", raw=text.replace(old, new, 1).encode(), content_type="application/xml")
+    assert any(message in d["message"] for d in _error(refused, 422)["details"]), refused.body
+    assert owner.get("/processes").body == []
