@@ -159,8 +159,17 @@ notifications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime()),
     Column("read_at", UtcDateTime()),
+    # The mail outbox (engine.notifications.deliver_pending): tries, why the last one failed,
+    # when to try again, a permanent failure, and which worker is sending it right now.
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_error", Text),
+    Column("next_attempt_at", UtcDateTime()),
+    Column("failed_at", UtcDateTime()),
+    Column("claimed_by", String(100)),
+    Column("claimed_at", UtcDateTime()),
     Index("ix_notifications_recipient", "recipient", "read_at"),
     Index("ix_notifications_role", "role", "read_at"),
+    Index("ix_notifications_outbox", "sent_at", "failed_at", "id"),
 )
 
 users = Table(
