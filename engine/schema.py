@@ -192,6 +192,30 @@ api_tokens = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+login_sessions = Table(
+    "login_sessions",
+    metadata,
+    # The cookie carries a random session id; only its hash is stored, and logging out deletes the
+    # row, so a cookie copied before logout is worthless after it.
+    Column("id_sha256", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_login_sessions_user", "user_id"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    # One row per password tried for a (username, address) key, hashed; rows older than the
+    # limiter's window are pruned. Shared by every server process (engine.login_limit).
+    Column("id", Integer, primary_key=True),
+    Column("key_sha256", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_login_attempts_key_at", "key_sha256", "at"),
+    Index("ix_login_attempts_at", "at"),
 )
 
 areas = Table(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +9,7 @@ from flask import Flask
 
 from engine.attachments import MAX_BYTES, Store, default_directory
 from engine.context import Samverkan
+from web import secret_key
 from web.security import secure_cookies_from_env
 
 
@@ -18,7 +17,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     """Build the app around one engine object (created from DATABASE_URL unless given)."""
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=os.environ.get("SAMVERKAN_SECRET_KEY") or secrets.token_hex(32),
         # Several attachments per form, each checked against ATTACHMENTS_MAX_BYTES on its own.
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
         ATTACHMENTS_MAX_BYTES=MAX_BYTES,
@@ -28,6 +26,8 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key.configured_or_stored()
     app.config.setdefault("ATTACHMENTS_DIR", str(default_directory()))
     app.extensions["attachments"] = Store(Path(app.config["ATTACHMENTS_DIR"]), int(app.config["ATTACHMENTS_MAX_BYTES"]))
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))

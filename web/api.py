@@ -36,7 +36,7 @@ def _authenticate() -> Response | None:
     user = accounts.user_for_token(_engine(), token) if token else None
     if user is None:
         return error_response(401, "unauthorized", "Giltig API-token krävs (Authorization: Bearer …).")
-    g.api_user = user
+    g.api_user, g.api_token = user, token
     return None
 
 
@@ -216,6 +216,13 @@ def incidents() -> Response:
 def retry_timer(timer_id: str) -> Response:
     timers.retry_timer(_engine(), _user(), timer_id)
     return jsonify({"timer_id": timer_id, "state": "waiting"})
+
+
+@bp.delete("/tokens/current")
+def revoke_current_token() -> tuple[str, int]:
+    """Log the token out: every server process refuses it from the next request on."""
+    accounts.revoke_token(_engine(), g.api_token)
+    return "", 204
 
 
 @bp.get("/notifications")

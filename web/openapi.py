@@ -373,6 +373,12 @@ PATHS: dict[str, Any] = {
             parameters=[_path("timer_id", {"type": "string", "maxLength": 36}, "Timerns id")],
         )
     },
+    "/tokens/current": {
+        "delete": {
+            "summary": "Återkalla den token anropet görs med; den slutar gälla genast i alla serverprocesser",
+            "responses": {"204": {"description": "Återkallad"}, **_errors()},
+        }
+    },
     "/notifications": {
         "get": _op(
             "Mina olästa notiser (till mig eller mina roller)", _json({"type": "array", "items": _ref("Notification")})
