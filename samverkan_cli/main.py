@@ -1,4 +1,4 @@
-"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy.
+"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy, backup, restore.
 
 Exit status 0 on success; otherwise non-zero with a one-line reason on stderr.
 """
@@ -93,6 +93,26 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from engine import attachments, backup
+
+    target = Path(args.file)
+    summary = backup.backup(_engine(), attachments.default_directory(), target)
+    print(f"Säkerhetskopian {target} är skriven: {summary.describe()}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from engine import attachments, backup
+
+    source = Path(args.file)
+    if not source.is_file():
+        return _fail(f"filen {source} finns inte")
+    summary = backup.restore(_engine(), attachments.default_directory(), source)
+    print(f"Återställt från {source}: {summary.describe()}")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from samverkan_cli.worker import run_worker
 
@@ -137,6 +157,12 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("file")
     deploy.add_argument("--comment", default="")
     deploy.set_defaults(func=cmd_deploy)
+    saving = sub.add_parser("backup", help="säkerhetskopiera databasen och bilagorna till en fil (.tar.gz)")
+    saving.add_argument("file")
+    saving.set_defaults(func=cmd_backup)
+    restoring = sub.add_parser("restore", help="ersätt databasen och bilagorna med en säkerhetskopias")
+    restoring.add_argument("file")
+    restoring.set_defaults(func=cmd_restore)
     return root
 
 
