@@ -25,7 +25,7 @@ from engine.roles import ROLES
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 MODEL = Path(__file__).resolve().parent.parent / "bpmn" / "samverkansstod.bpmn"
-MAX_EXAMPLES = 100
+MAX_EXAMPLES = 75
 
 
 @dataclass

@@ -41,14 +41,22 @@ BAD_URLS = {
 
 
 @pytest.mark.parametrize("url", list(BAD_URLS))
-@pytest.mark.parametrize("command", [["init"], ["token", "kim"], ["user", "add", "kim", "--role", "admin"]])
-def test_a_bad_database_url_is_one_line(tmp_path: Path, url: str, command: list[str]) -> None:
-    assert BAD_URLS[url] in _one_line(_run(url, tmp_path, *command))
+def test_a_bad_database_url_is_one_line(tmp_path: Path, url: str) -> None:
+    assert BAD_URLS[url] in _one_line(_run(url, tmp_path, "init"))
 
 
-def test_deploy_and_worker_with_a_bad_database_url_are_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["token", "kim"], ["user", "add", "kim", "--role", "admin"]])
+def test_every_command_says_so_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    assert "finns inte på servern" in _one_line(_run(list(BAD_URLS)[2], tmp_path, *command))
+    assert "DATABASE_URL är ingen databasadress" in _one_line(_run("foo://x", tmp_path, *command))
+
+
+def test_deploy_worker_and_backup_with_a_bad_database_url_are_one_line(tmp_path: Path) -> None:
     assert "DATABASE_URL" in _one_line(_run("foo://x", tmp_path, "deploy", str(MODEL)))
     assert "DATABASE_URL" in _one_line(_run("foo://x", tmp_path, "worker", "--once"))
+    assert "DATABASE_URL" in _one_line(_run("foo://x", tmp_path, "backup", str(tmp_path / "k.tar.gz")))
+    (tmp_path / "k.tar.gz").write_bytes(b"x")
+    assert "DATABASE_URL" in _one_line(_run("foo://x", tmp_path, "restore", str(tmp_path / "k.tar.gz")))
 
 
 def test_an_unmigrated_database_says_run_init(database_url: str, tmp_path: Path) -> None:
