@@ -1,13 +1,21 @@
-"""Users, roles, passwords (argon2) and API tokens (stored as SHA-256 of a random secret)."""
+"""Users, roles, passwords (argon2), API tokens and login sessions.
+
+Tokens and session ids are random secrets stored only as their SHA-256. Both are looked up in
+the database on every request, never cached: deleting a token or ending a session (logout)
+takes effect at once in every server process. It costs one indexed query, which replaces the
+user query a request makes anyway (see bench/token_lookup.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -72,35 +80,85 @@ def get_user(engine: Samverkan, username: str) -> User | None:
     return _user_from_row(row) if row else None
 
 
+DEFAULT_TOKEN_DAYS = 90
+
+
+def token_lifetime() -> timedelta:
+    """``SAMVERKAN_TOKEN_DAYS`` (default 90): how long a new API token works."""
+    raw = os.environ.get("SAMVERKAN_TOKEN_DAYS", "").strip()
+    days = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_TOKEN_DAYS
+    return timedelta(days=days)
+
+
 def new_token(engine: Samverkan, username: str) -> str:
     token = secrets.token_urlsafe(32)
+    now = engine.now()
     with engine.write() as conn:
         user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar()
         if user_id is None:
             raise NotFound(f"Användaren {username} finns inte.", code="not_found")
         conn.execute(
-            schema.api_tokens.insert().values(user_id=user_id, token_sha256=_digest(token), created_at=engine.now())
+            schema.api_tokens.insert().values(
+                user_id=user_id, token_sha256=_digest(token), created_at=now, expires_at=now + token_lifetime()
+            )
         )
     return token
 
 
+# Built once: this runs on every API request.
+_TOKEN_USER = (
+    select(schema.users.c.username, schema.users.c.roles, schema.users.c.display_name)
+    .join(schema.api_tokens, schema.api_tokens.c.user_id == schema.users.c.id)
+    .where(schema.api_tokens.c.token_sha256 == bindparam("digest"), schema.api_tokens.c.expires_at > bindparam("now"))
+)
+
+
 def user_for_token(engine: Samverkan, token: str) -> User | None:
-    digest = _digest(token)
-    cached = engine.token_users.get(digest)
-    if cached is not None:
-        return cached
-    u, t = schema.users, schema.api_tokens
+    """The token's user while the token exists and has not expired."""
     with engine.db.connect() as conn:
-        row = conn.execute(
-            select(u.c.username, u.c.roles, u.c.display_name)
-            .join(t, t.c.user_id == u.c.id)
-            .where(t.c.token_sha256 == digest)
-        ).first()
-    if row is None:
-        return None
-    user = _user_from_row(row)
-    engine.token_users.put(digest, user)
-    return user
+        row = conn.execute(_TOKEN_USER, {"digest": _digest(token), "now": engine.now()}).first()
+    return _user_from_row(row) if row is not None else None
+
+
+def revoke_token(engine: Samverkan, token: str) -> bool:
+    """Delete the token; False if it did not exist."""
+    with engine.write() as conn:
+        deleted = conn.execute(schema.api_tokens.delete().where(schema.api_tokens.c.token_sha256 == _digest(token)))
+    return bool(deleted.rowcount)
+
+
+def start_session(engine: Samverkan, username: str) -> str:
+    """A new login session for the user; the returned id goes in the (signed) cookie."""
+    session_id = secrets.token_urlsafe(32)
+    with engine.write() as conn:
+        user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar()
+        if user_id is None:
+            raise NotFound(f"Användaren {username} finns inte.", code="not_found")
+        conn.execute(
+            schema.login_sessions.insert().values(
+                id_sha256=_digest(session_id), user_id=user_id, created_at=engine.now()
+            )
+        )
+    return session_id
+
+
+_SESSION_USER = (
+    select(schema.users.c.username, schema.users.c.roles, schema.users.c.display_name)
+    .join(schema.login_sessions, schema.login_sessions.c.user_id == schema.users.c.id)
+    .where(schema.login_sessions.c.id_sha256 == bindparam("digest"))
+)
+
+
+def user_for_session(engine: Samverkan, session_id: str) -> User | None:
+    """The session's user while the session has not been ended (one query, as the page's user needs anyway)."""
+    with engine.db.connect() as conn:
+        row = conn.execute(_SESSION_USER, {"digest": _digest(session_id)}).first()
+    return _user_from_row(row) if row is not None else None
+
+
+def end_session(engine: Samverkan, session_id: str) -> None:
+    with engine.write() as conn:
+        conn.execute(schema.login_sessions.delete().where(schema.login_sessions.c.id_sha256 == _digest(session_id)))
 
 
 def _digest(token: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine import history, queries, schema
+from engine import history, inputs, queries, schema
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.form_checks import form_errors
@@ -41,6 +41,7 @@ def start_case(
         raise Forbidden("Endast kontaktpersoner får starta ärenden.", code="forbidden")
     if not isinstance(title, str) or not title.strip():
         raise Invalid("Ärendet behöver en titel.", details=[{"field": "title", "message": "Fältet måste fyllas i."}])
+    inputs.check_text("title", title.strip(), schema.TITLE_LENGTH)
     if data is not None and not isinstance(data, dict):
         raise Invalid("data måste vara ett objekt.", details=[{"field": "data", "message": "Fel typ av värde."}])
     try:

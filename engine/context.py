@@ -60,8 +60,8 @@ class Samverkan:
         self.reader = DefinitionReader(self.forms, self.profiles)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
-        # A token's user and the area list may be seen this late; each saves a query per request.
-        self.token_users: ExpiringCache[str, User] = ExpiringCache(seconds=30.0)
+        # The area list may be seen this late; it saves a query per form check. (Token users are
+        # not cached: a deleted token must stop working at once in every process.)
         self.reference_cache: ExpiringCache[str, frozenset[str]] = ExpiringCache(seconds=60.0)
 
     @classmethod

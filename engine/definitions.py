@@ -31,6 +31,9 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 
+TIMER_ACTIONS = ("reminder", "escalation")
+"""What a timer's ``action`` property may say (see docs/modelling.md)."""
+
 _FLOW_NODE_TAGS = {
     "startEvent",
     "endEvent",
@@ -152,7 +155,25 @@ def parse_xml(xml: bytes) -> Any:
             details=[{"element_id": None, "message": str(err)}],
             code="invalid_bpmn",
         ) from err
+    if root.getroottree().docinfo.doctype:  # the byte check above misses a DTD in UTF-16
+        raise Invalid(
+            "DTD och entiteter är inte tillåtna i BPMN-filer.",
+            details=[{"element_id": None, "message": "DOCTYPE/ENTITY är inte tillåtet"}],
+            code="invalid_bpmn",
+        )
     return root
+
+
+def as_utf8(xml: bytes) -> bytes:
+    """The document in UTF-8, as it is stored: other encodings (UTF-16, Latin-1) are re-encoded.
+
+    UTF-8 input is returned byte for byte, so its hash and identical-XML detection are unchanged.
+    """
+    root = parse_xml(xml)
+    if (root.getroottree().docinfo.encoding or "UTF-8").upper().replace("_", "-") in ("UTF-8", "UTF8"):
+        return xml
+    utf8: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True)
+    return utf8
 
 
 def _properties(node: Any) -> dict[str, str]:
@@ -294,6 +315,7 @@ class DefinitionReader:
         def problem(element_id: str | None, message: str) -> None:
             problems.append({"element_id": element_id, "message": message})
 
+        _check_names(definition, problem)
         elements = definition.elements
         for flow_id, (source, target) in definition.flows.items():
             if source not in elements:
@@ -322,6 +344,8 @@ class DefinitionReader:
                 problem(element.id, f"Formuläret forms/{element.form}.json saknas.")
         if element.phase is not None and profile.phases and element.phase not in profile.phases:
             problem(element.id, f"Okänd fas «{element.phase}».")
+        if element.action is not None and element.action not in TIMER_ACTIONS:
+            problem(element.id, f"Okänd timeråtgärd «{element.action[:40]}»; välj {' eller '.join(TIMER_ACTIONS)}.")
         if element.timer_kind is not None:
             message = _timer_problem(element)
             if message:
@@ -370,13 +394,32 @@ def _check_gateway(node: Any, definition: Definition, problem: Any) -> None:
     outgoing = [f for f, (s, _) in definition.flows.items() if s == gateway_id]
     if len(outgoing) < 2:
         return
-    process = node.getparent()
+    # By attribute comparison, not an XPath built from the id: an id may hold any character.
+    flows = {f.get("id"): f for f in node.getparent().iterfind("bpmn:sequenceFlow", NS)}
     for flow_id in outgoing:
         if flow_id == default:
             continue
-        flow = process.find(f"bpmn:sequenceFlow[@id='{flow_id}']", NS)
+        flow = flows.get(flow_id)
         if flow is None or flow.find("bpmn:conditionExpression", NS) is None:
             problem(flow_id, "Flödet från en exklusiv gateway saknar villkor och är inte standardflöde.")
+
+
+ID_LENGTH, NAME_LENGTH = 200, 400
+"""Longest process or element id and name: the lengths of their columns (PostgreSQL refuses longer)."""
+
+
+def _check_names(definition: Definition, problem: Any) -> None:
+    if not definition.process_id:
+        problem(None, "Processen saknar id (attributet id på bpmn:process).")
+    elif len(definition.process_id) > ID_LENGTH:
+        problem(None, f"Processens id är längre än {ID_LENGTH} tecken.")
+    if len(definition.name) > NAME_LENGTH:
+        problem(definition.process_id, f"Processens namn är längre än {NAME_LENGTH} tecken.")
+    for element in definition.elements.values():
+        if len(element.id) > ID_LENGTH:
+            problem(element.id[:80] + "…", f"Elementets id är längre än {ID_LENGTH} tecken.")
+        if len(element.name) > NAME_LENGTH:
+            problem(element.id, f"Namnet på «{element.id}» är längre än {NAME_LENGTH} tecken.")
 
 
 def _check_passage(definition: Definition, passage: Passage, problem: Any) -> None:

@@ -3,23 +3,36 @@
 Steps write rows (see :func:`engine.steps._notify`); a row names one recipient, or a role when
 the task is unclaimed. The worker delivers unsent rows after each sweep: by SMTP when
 ``SAMVERKAN_SMTP_URL`` (``smtp://host:port``) is set, otherwise to the log.
+
+Delivery is per message and never inside a transaction that talks to the network: a short
+transaction claims a few rows (``claimed_by``/``claimed_at``; ``SKIP LOCKED`` on PostgreSQL so
+two workers never claim the same row), commits, then each message is sent and its outcome
+committed on its own right after the server answers. A permanent refusal (5xx) is recorded in
+``failed_at``/``last_error`` and never retried; a temporary one (4xx, network) waits
+:func:`backoff` and is tried again, at most :data:`MAX_ATTEMPTS` times. A worker killed between
+the server's answer and that commit leaves its claims to expire (:data:`CLAIM_TIMEOUT`); the one
+message in flight is then sent again with the same ``Message-ID``, so receivers can drop it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import smtplib
+import socket
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime
 from typing import Any
-from urllib.parse import urlparse
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import and_, or_, select
 
 from engine import schema
 from engine.context import Samverkan, User
 from engine.errors import NotFound
+from engine.smtp import Attempt, Outcome, Session
 
 log = logging.getLogger(__name__)
 
@@ -90,58 +103,142 @@ def mark_read(engine: Samverkan, user: User, notification_id: int) -> None:
                 raise NotFound(f"Notisen {notification_id} finns inte.", code="not_found")
 
 
-def deliver_pending(engine: Samverkan, settings: MailSettings | None = None, limit: int = 200) -> int:
-    """Send unsent notifications and set ``sent_at``; returns how many were handled.
+MAX_ATTEMPTS = 12
+"""Tries before a temporary failure counts as permanent: with :func:`backoff`, about a day."""
+CLAIM_TIMEOUT = timedelta(minutes=10)
+"""How long a claimed row stays with its worker; then it is a stopped worker's and claimable again."""
+CLAIM_BATCH = 20
+"""Rows claimed per transaction: few, so a claim is always young while its rows are being sent."""
 
-    Rows are locked while they are sent (``SKIP LOCKED`` on PostgreSQL) so two workers never
-    send the same one. If the mail server fails, the transaction rolls back and the rows are
-    tried again after the next sweep.
-    """
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th temporary failure: 1, 2, 4 … minutes, at most 6 hours."""
+    return min(timedelta(minutes=2 ** (attempts - 1)), timedelta(hours=6))
+
+
+def message_id(notification_id: int, created_at: datetime, domain: str) -> str:
+    """The same ``Message-ID`` every time one notification is sent (after a crash, say)."""
+    return f"<samverkan.notis-{notification_id}.{int(created_at.timestamp())}@{domain}>"
+
+
+@dataclass
+class Delivery:
+    """What one call of :func:`deliver_pending` did."""
+
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.failed + self.retrying
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    id: int
+    attempts: int
+    message: EmailMessage
+
+
+def deliver_pending(
+    engine: Samverkan, settings: MailSettings | None = None, limit: int = 200, worker: str | None = None
+) -> Delivery:
+    """Send up to ``limit`` due notifications, each recorded in its own commit (see the module doc)."""
     settings = settings or MailSettings.from_env()
-    n = schema.notifications
+    me = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    result = Delivery()
+    with Session(settings.smtp_url) as session:
+        while result.attempted < limit:
+            batch = _claim(engine, settings, me, min(CLAIM_BATCH, limit - result.attempted))
+            for index, outgoing in enumerate(batch):
+                attempt = _send(session, outgoing.message)
+                _record(engine, me, outgoing, attempt, result)
+                if session.broken:  # the server is unreachable: the rest of the batch waits as well
+                    for rest in batch[index + 1 :]:
+                        _record(engine, me, rest, attempt, result)
+                    return result
+            if not batch:
+                break
+    return result
+
+
+def _send(session: Session, message: EmailMessage) -> Attempt:
+    if session.url is None:  # no mail server configured: the log is the delivery
+        log.info("notis till %s: %s", message["To"] or "(ingen mottagare)", message["Subject"])
+        return Attempt(Outcome.SENT)
+    return session.send(message) if message["To"] else _NO_RECIPIENT
+
+
+_NO_RECIPIENT = Attempt(Outcome.PERMANENT, "Ingen mottagare: ingen användare har rollen eller en adress.")
+
+
+def _claimable(now: datetime) -> Any:
+    n = schema.notifications.c
+    return and_(
+        n.sent_at.is_(None),
+        n.failed_at.is_(None),
+        or_(n.next_attempt_at.is_(None), n.next_attempt_at <= now),
+        or_(n.claimed_at.is_(None), n.claimed_at < now - CLAIM_TIMEOUT),
+    )
+
+
+def _claim(engine: Samverkan, settings: MailSettings, me: str, size: int) -> list[_Outgoing]:
+    """Claim and commit a few due rows; the messages are built from what the same transaction read."""
+    n, c, u = schema.notifications, schema.cases, schema.users
+    now = engine.now()
     with engine.write() as conn:
-        rows = conn.execute(
-            select(n).where(n.c.sent_at.is_(None)).order_by(n.c.id).limit(limit).with_for_update(skip_locked=True)
-        ).all()
-        if not rows:
-            return 0
-        messages = [_message(conn, settings, row) for row in rows]
-        if settings.smtp_url:
-            _send(settings.smtp_url, messages)
-        else:
-            for message in messages:
-                log.info("notis till %s: %s", message["To"] or "(ingen mottagare)", message["Subject"])
-        conn.execute(n.update().where(n.c.id.in_([r.id for r in rows])).values(sent_at=engine.now()))
-    return len(rows)
+        ids = (
+            conn.execute(
+                select(n.c.id).where(_claimable(now)).order_by(n.c.id).limit(size).with_for_update(skip_locked=True)
+            )
+            .scalars()
+            .all()
+        )
+        if not ids:
+            return []
+        conn.execute(n.update().where(n.c.id.in_(ids)).values(claimed_by=me, claimed_at=now))
+        rows = conn.execute(select(n, c.c.title).join(c, c.c.id == n.c.case_id).where(n.c.id.in_(ids))).all()
+        users = conn.execute(select(u.c.username, u.c.roles, u.c.email)).all()
+    return [_Outgoing(r.id, r.attempts, _message(settings, r, users, now)) for r in sorted(rows, key=lambda r: r.id)]
 
 
-def _recipients(conn: Connection, settings: MailSettings, row: Any) -> list[str]:
+def _record(engine: Samverkan, me: str, outgoing: _Outgoing, attempt: Attempt, result: Delivery) -> None:
+    """Commit one message's outcome and give its claim back."""
+    n = schema.notifications
+    now, attempts = engine.now(), outgoing.attempts + 1
+    values: dict[str, Any] = {"attempts": attempts, "last_error": attempt.error, "claimed_by": None, "claimed_at": None}
+    if attempt.outcome is Outcome.SENT:
+        values["sent_at"] = now
+        result.sent += 1
+    elif attempt.outcome is Outcome.PERMANENT or attempts >= MAX_ATTEMPTS:
+        values["failed_at"] = now
+        result.failed += 1
+        log.warning("notis %d kunde inte skickas och försöks inte igen: %s", outgoing.id, attempt.error)
+    else:
+        values["next_attempt_at"] = now + backoff(attempts)
+        result.retrying += 1
+        log.info("notis %d försöks igen om %s: %s", outgoing.id, backoff(attempts), attempt.error)
+    with engine.write() as conn:
+        updated = conn.execute(n.update().where(n.c.id == outgoing.id, n.c.claimed_by == me).values(**values))
+    if updated.rowcount != 1:
+        log.warning("notis %d: en annan worker hann ta över den (anspråket var för gammalt)", outgoing.id)
+
+
+def _recipients(settings: MailSettings, row: Any, users: Sequence[Any]) -> list[str]:
     """Mail addresses: the user's own if set, else ``username@domain``."""
-    u = schema.users.c
-    users = conn.execute(select(u.username, u.roles, u.email)).all()
     if row.recipient:
         own = next((x.email for x in users if x.username == row.recipient and x.email), None)
         return [own or settings.address(row.recipient)]
     return sorted(x.email or settings.address(x.username) for x in users if row.role in (x.roles or []))
 
 
-def _message(conn: Connection, settings: MailSettings, row: Any) -> EmailMessage:
-    title = conn.execute(select(schema.cases.c.title).where(schema.cases.c.id == row.case_id)).scalar_one()
+def _message(settings: MailSettings, row: Any, users: Sequence[Any], now: datetime) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.sender
-    message["To"] = ", ".join(_recipients(conn, settings, row))
+    message["To"] = ", ".join(_recipients(settings, row, users))
     message["Subject"] = f"Samverkan: {row.message}"
-    message.set_content(f"{row.message}\n\nÄrende {row.case_id}: {title}\n")
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = message_id(row.id, row.created_at, settings.domain)
+    message.set_content(f"{row.message}\n\nÄrende {row.case_id}: {row.title}\n")
     return message
-
-
-def _send(smtp_url: str, messages: list[EmailMessage]) -> None:
-    url = urlparse(smtp_url)
-    if url.scheme != "smtp" or not url.hostname:
-        raise ValueError(f"SAMVERKAN_SMTP_URL ska ha formen smtp://värd:port, inte {smtp_url}")
-    with smtplib.SMTP(url.hostname, url.port or 25, timeout=30) as smtp:
-        for message in messages:
-            if message["To"]:
-                smtp.send_message(message)
-            else:
-                log.warning("notisen «%s» har ingen mottagare", message["Subject"])

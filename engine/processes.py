@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine import schema
 from engine.context import Samverkan, User
-from engine.definitions import sha256_of
+from engine.definitions import as_utf8, sha256_of
 from engine.errors import DomainError, Forbidden, Invalid, NotFound
 
 DEPLOYERS = ("processagare", "admin")
@@ -26,6 +26,7 @@ def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "") -> Depl
     """Validate and store a new version; identical XML returns the existing version."""
     if not user.has(*DEPLOYERS):
         raise Forbidden("Endast processägare och administratörer får driftsätta processer.", code="forbidden")
+    xml = as_utf8(xml)
     definition = engine.reader.validate(xml)
     digest = sha256_of(xml)
     pv = schema.process_versions
@@ -57,7 +58,7 @@ def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "") -> Depl
 def check(engine: Samverkan, xml: bytes) -> list[dict[str, Any]]:
     """Every problem deploy would refuse the XML for, as ``{element_id, message}``; stores nothing."""
     try:
-        engine.reader.validate(xml)
+        engine.reader.validate(as_utf8(xml))
     except Invalid as err:
         return list(err.details) or [{"element_id": None, "message": err.message}]
     except DomainError as err:  # unreadable input (too large): still a problem to show, not a crash

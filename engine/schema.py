@@ -23,6 +23,9 @@ from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData()
 
+TITLE_LENGTH = 400
+"""Longest case title; PostgreSQL refuses longer text in the column (see engine.inputs)."""
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware instants stored as UTC; SQLite gives them back naive, so re-attach UTC."""
@@ -63,7 +66,7 @@ cases = Table(
     "cases",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("title", String(400), nullable=False),
+    Column("title", String(TITLE_LENGTH), nullable=False),
     Column("process_id", String(200), nullable=False),
     Column("process_version", Integer, nullable=False),
     Column("status", String(20), nullable=False),
@@ -158,8 +161,17 @@ notifications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime()),
     Column("read_at", UtcDateTime()),
+    # The mail outbox (engine.notifications.deliver_pending): tries, why the last one failed,
+    # when to try again, a permanent failure, and which worker is sending it right now.
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_error", Text),
+    Column("next_attempt_at", UtcDateTime()),
+    Column("failed_at", UtcDateTime()),
+    Column("claimed_by", String(100)),
+    Column("claimed_at", UtcDateTime()),
     Index("ix_notifications_recipient", "recipient", "read_at"),
     Index("ix_notifications_role", "role", "read_at"),
+    Index("ix_notifications_outbox", "sent_at", "failed_at", "id"),
 )
 
 users = Table(
@@ -182,6 +194,30 @@ api_tokens = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+login_sessions = Table(
+    "login_sessions",
+    metadata,
+    # The cookie carries a random session id; only its hash is stored, and logging out deletes the
+    # row, so a cookie copied before logout is worthless after it.
+    Column("id_sha256", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_login_sessions_user", "user_id"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    # One row per password tried for a (username, address) key, hashed; rows older than the
+    # limiter's window are pruned. Shared by every server process (engine.login_limit).
+    Column("id", Integer, primary_key=True),
+    Column("key_sha256", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_login_attempts_key_at", "key_sha256", "at"),
+    Index("ix_login_attempts_at", "at"),
 )
 
 areas = Table(

@@ -1,4 +1,4 @@
-"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy.
+"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy, backup, restore.
 
 Exit status 0 on success; otherwise non-zero with a one-line reason on stderr.
 """
@@ -6,15 +6,21 @@ Exit status 0 on success; otherwise non-zero with a one-line reason on stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine import accounts, processes, reference
 from engine.context import SYSTEM, Samverkan
 from engine.db import migrate
 from engine.errors import DomainError
 from engine.roles import ROLES
+from samverkan_cli.errors import describe_database_error
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
@@ -75,7 +81,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     migrate(engine.db)
     path = Path(args.file)
     if not path.is_file():
-        raise SystemExit(f"samverkan: filen {path} finns inte")
+        return _fail(f"filen {path} finns inte")
     try:
         deployed = processes.deploy(engine, SYSTEM, path.read_bytes(), comment=args.comment)
     except DomainError as err:
@@ -87,14 +93,42 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from engine import attachments, backup
+
+    target = Path(args.file)
+    summary = backup.backup(_engine(), attachments.default_directory(), target)
+    print(f"Säkerhetskopian {target} är skriven: {summary.describe()}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from engine import attachments, backup
+
+    source = Path(args.file)
+    if not source.is_file():
+        return _fail(f"filen {source} finns inte")
+    summary = backup.restore(_engine(), attachments.default_directory(), source)
+    print(f"Återställt från {source}: {summary.describe()}")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from samverkan_cli.worker import run_worker
 
     return run_worker(args.once, args.now, args.interval)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr like every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message} (se {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="samverkan", description="Samverkan: arbetsflöde för samverkansstöd")
+    root = _Parser(prog="samverkan", description="Samverkan: arbetsflöde för samverkansstöd")
     sub = root.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="skapa/uppgradera databasen, driftsätt BPMN, läs in referensdata").set_defaults(
         func=cmd_init
@@ -123,7 +157,20 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("file")
     deploy.add_argument("--comment", default="")
     deploy.set_defaults(func=cmd_deploy)
+    saving = sub.add_parser("backup", help="säkerhetskopiera databasen och bilagorna till en fil (.tar.gz)")
+    saving.add_argument("file")
+    saving.set_defaults(func=cmd_backup)
+    restoring = sub.add_parser("restore", help="ersätt databasen och bilagorna med en säkerhetskopias")
+    restoring.add_argument("file")
+    restoring.set_defaults(func=cmd_restore)
     return root
+
+
+def _fail(message: str) -> int:
+    if os.environ.get("SAMVERKAN_DEBUG") == "1":
+        traceback.print_exc()
+    print(f"samverkan: {message}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,8 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args)
     except DomainError as err:
-        print(f"samverkan: {err.message}", file=sys.stderr)
-        return 1
+        return _fail(err.message)
+    except SQLAlchemyError as err:
+        return _fail(describe_database_error(err))
+    except OSError as err:
+        return _fail(f"{err.strerror or err}{f': {err.filename}' if err.filename else ''}")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the contract: one line on stderr, never a traceback
+        return _fail(f"oväntat fel ({type(err).__name__}: {err}); SAMVERKAN_DEBUG=1 visar hela felet")
 
 
 if __name__ == "__main__":

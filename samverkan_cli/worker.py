@@ -10,7 +10,6 @@ import contextlib
 import fcntl
 import logging
 import signal
-import smtplib
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -52,12 +51,8 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
     def tick() -> None:
         with _take_turns(engine):
             result = timers.sweep(engine, engine.now())
-            try:
-                sent = notifications.deliver_pending(engine, mail)
-            except (OSError, smtplib.SMTPException) as err:
-                # The rows stay unsent (their transaction rolled back) and go with the next sweep.
-                log.warning("notiserna kunde inte skickas: %s", err)
-                sent = 0
+            # Per message, outside any transaction; SMTP trouble is recorded on the rows, not raised.
+            sent = notifications.deliver_pending(engine, mail).sent
             removed = attachments.remove_unused(engine, store)
         log.info(
             "svep: %d timrar avfyrade i %d ärenden, %d nya försök, %d incidenter, %d notiser skickade, "

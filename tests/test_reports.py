@@ -72,8 +72,8 @@ def test_case_diagram_json_gives_current_and_passed_elements(drive: Driver, engi
     drive.walk(moved_on, *INITIERING)
     accounts.add_user(engine, "cecilia", ["chef"], "lösenord-123")
     client = create_app({"TESTING": True}, engine=engine).test_client()
-    with client.session_transaction() as session:
-        session["username"] = "cecilia"
+    with client.session_transaction() as session:  # logged in as the login form would do it
+        session["sid"] = accounts.start_session(engine, "cecilia")
 
     position = client.get(f"/cases/{moved_on}/diagram.json").get_json()
     assert position["process_id"] == "samverkansstod" and position["version"] == 1

@@ -140,8 +140,8 @@ def test_reminders_reach_the_inbox_and_are_mailed(engine: Samverkan, clock: Fixe
     assert chef.get("/notifications").body == []
 
     with smtp_server() as (url, mailbox):
-        assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")) == 1
-        assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")) == 0
+        assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")).sent == 1
+        assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")).attempted == 0
     [(sender, recipients, body)] = mailbox.messages
     assert sender == "samverkan@localhost"
     assert sorted(recipients) == ["karin.k@example.org", "kim@malmo.se"]
@@ -158,7 +158,7 @@ def test_without_smtp_notifications_are_logged_and_marked_sent(
     _deadline_case(engine)
     timers.sweep(engine, clock.now() + timedelta(days=4))
     with caplog.at_level("INFO", logger="engine.notifications"):
-        assert notifications.deliver_pending(engine, notifications.MailSettings(None)) == 1
+        assert notifications.deliver_pending(engine, notifications.MailSettings(None)).sent == 1
     assert "Påminnelse" in caplog.text
     with engine.db.connect() as conn:
         assert conn.execute(select(schema.notifications.c.sent_at)).scalar_one() == clock.now()

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from engine import processes
 from engine.context import SYSTEM, Samverkan
 from tests import browser
-from tests.browser import AXE, SCREENSHOTS, base_url, browser_type_launch_args  # noqa: F401 - fixtures
+from tests.browser import SCREENSHOTS, base_url, browser_type_launch_args  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def log_in(page: Page, url: str, engine: Samverkan, username: str, role: str) ->
 
 def check_page(page: Page, name: str) -> None:
     """No axe-core violations, and a full-page screenshot for docs/screenshots/."""
-    page.add_script_tag(path=str(AXE))
+    browser.inject_axe(page)
     result = page.evaluate("() => axe.run(document)")
     problems = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert problems == [], f"{name}: {problems}"

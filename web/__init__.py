@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -11,28 +9,49 @@ from flask import Flask
 
 from engine.attachments import MAX_BYTES, Store, default_directory
 from engine.context import Samverkan
+from web import secret_key
+from web.security import secure_cookies_from_env
 
 
 def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = None) -> Flask:
     """Build the app around one engine object (created from DATABASE_URL unless given)."""
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=os.environ.get("SAMVERKAN_SECRET_KEY") or secrets.token_hex(32),
         # Several attachments per form, each checked against ATTACHMENTS_MAX_BYTES on its own.
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
         ATTACHMENTS_MAX_BYTES=MAX_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies_from_env(),
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key.configured_or_stored()
     app.config.setdefault("ATTACHMENTS_DIR", str(default_directory()))
     app.extensions["attachments"] = Store(Path(app.config["ATTACHMENTS_DIR"]), int(app.config["ATTACHMENTS_MAX_BYTES"]))
     app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, attachments, auth, cases, errors, filters, inbox, modeler, notifications, overview, tasks
+    from web import (
+        api,
+        attachments,
+        auth,
+        cases,
+        errors,
+        filters,
+        inbox,
+        modeler,
+        notifications,
+        overview,
+        parameters,
+        security,
+        tasks,
+    )
 
+    parameters.install_converters(app)
     errors.register(app)
+    security.register(app)
+    parameters.register(app)
     auth.register(app)
     filters.register(app)
     app.register_blueprint(api.bp)

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from engine import accounts, cases, notifications, processes, queries, reference, timers
+from engine import accounts, cases, inputs, notifications, processes, queries, reference, timers
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web.errors import error_response
-from web.openapi import OPENAPI
+from web.openapi import MAX_LIMIT, OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -36,12 +36,18 @@ def _authenticate() -> Response | None:
     user = accounts.user_for_token(_engine(), token) if token else None
     if user is None:
         return error_response(401, "unauthorized", "Giltig API-token krävs (Authorization: Bearer …).")
-    g.api_user = user
+    g.api_user, g.api_token = user, token
     return None
 
 
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+def _json_body(optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object, read strictly and checked by :func:`engine.inputs.parse_json`."""
+    raw = request.get_data()
+    if optional and not raw.strip():
+        return {}
+    if not request.is_json:
+        raise BadRequest("Skicka ett JSON-objekt med Content-Type: application/json.", code="bad_json")
+    body = inputs.parse_json(raw)
     if not isinstance(body, dict):
         raise BadRequest("Förväntade ett JSON-objekt i anropets kropp.", code="bad_json")
     return body
@@ -101,7 +107,8 @@ def validate_process() -> Response:
 
 @bp.get("/processes/<process_id>/bpmn")
 def process_xml(process_id: str) -> Response:
-    version = request.args.get("version", type=int)
+    raw = request.args.get("version")
+    version = inputs.int_parameter("version", raw, 0, minimum=1) if raw else None
     xml = processes.get_xml(_engine(), process_id, version)
     return Response(xml, mimetype="application/xml")
 
@@ -140,8 +147,8 @@ def list_cases() -> Response:
             overdue=args.get("overdue", "").lower() in ("1", "true", "yes"),
             phase=args.get("phase"),
             role=args.get("role"),
-            limit=min(args.get("limit", 500, type=int), 5000),
-            offset=max(args.get("offset", 0, type=int), 0),
+            limit=inputs.int_parameter("limit", args.get("limit"), 500, maximum=MAX_LIMIT),
+            offset=inputs.int_parameter("offset", args.get("offset"), 0),
         )
     )
 
@@ -158,9 +165,10 @@ def case_history(case_id: int) -> Response:
 
 @bp.post("/cases/<int:case_id>/retry")
 def retry_case(case_id: int) -> Response:
-    body = request.get_json(silent=True) or {}
-    data = body.get("data") if isinstance(body, dict) else None
-    cases.retry_case(_engine(), _user(), case_id, data if isinstance(data, dict) else None)
+    data = _json_body(optional=True).get("data")
+    if data is not None and not isinstance(data, dict):
+        raise BadRequest("data måste vara ett objekt.", code="bad_type")
+    cases.retry_case(_engine(), _user(), case_id, data)
     return jsonify(queries.get_case(_engine(), case_id))
 
 
@@ -208,6 +216,13 @@ def incidents() -> Response:
 def retry_timer(timer_id: str) -> Response:
     timers.retry_timer(_engine(), _user(), timer_id)
     return jsonify({"timer_id": timer_id, "state": "waiting"})
+
+
+@bp.delete("/tokens/current")
+def revoke_current_token() -> tuple[str, int]:
+    """Log the token out: every server process refuses it from the next request on."""
+    accounts.revoke_token(_engine(), g.api_token)
+    return "", 204
 
 
 @bp.get("/notifications")

@@ -1,8 +1,9 @@
 """Logging in and out, the session user, CSRF tokens and the ``login_required`` decorator.
 
-Failed logins are rate limited in process (a dict per username + IP): 5 failures in
-5 minutes lock that pair for the rest of the window. With several workers each counts on
-its own, so the real limit is 5 x workers; good enough against guessing, not a quota.
+The signed session cookie carries a login session id whose row (``login_sessions``) is checked
+on every request: logging out deletes it, so a cookie saved before logout no longer works.
+Failed logins are limited per username + address in the database (:mod:`engine.login_limit`),
+so the limit holds however many server processes there are.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,43 +32,10 @@ from werkzeug.wrappers import Response
 
 from engine import accounts, queries
 from engine.context import Samverkan, User
+from engine.login_limit import LoginLimiter
 from engine.roles import ROLES
 
 bp = Blueprint("auth", __name__)
-
-MAX_FAILURES = 5
-WINDOW_SECONDS = 300
-
-
-class LoginLimiter:
-    """Failed login attempts per key within a sliding window, held in this process."""
-
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(key, []) if now - t < self.window]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
-
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) >= self.max_failures
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._failures[key] = [*self._recent(key, now), now]
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
 
 
 def engine() -> Samverkan:
@@ -116,10 +82,10 @@ def csrf_token() -> str:
 
 
 def _load_user() -> None:
-    username = session.get("username")
-    g.user = accounts.get_user(engine(), username) if isinstance(username, str) else None
-    if username and g.user is None:
-        session.clear()
+    session_id = session.get("sid")
+    g.user = accounts.user_for_session(engine(), session_id) if isinstance(session_id, str) else None
+    if session_id and g.user is None:
+        session.clear()  # ended by logout (perhaps in another browser), or the user is gone
 
 
 def _check_csrf() -> None:
@@ -148,7 +114,7 @@ def _safe_next(target: str | None) -> str:
 
 def register(app: Flask) -> None:
     """Session user, CSRF check and template helpers for every non-API request."""
-    app.extensions["login_limiter"] = LoginLimiter()
+    app.extensions["login_limiter"] = LoginLimiter(app.extensions["samverkan"])
 
     @app.before_request
     def _before() -> None:
@@ -180,19 +146,18 @@ def login() -> Response | str | tuple[str, int]:
     limiter: LoginLimiter = current_app.extensions["login_limiter"]
     key = f"{username.casefold()}|{request.remote_addr}"
     error = None
-    if limiter.blocked(key):
-        error = "För många misslyckade inloggningar. Vänta fem minuter och försök igen."
-    elif not username or not password:
+    if not username or not password:
         error = "Fyll i både användarnamn och lösenord."
+    elif not limiter.attempt(key):
+        error = "För många misslyckade inloggningar. Vänta fem minuter och försök igen."
     else:
         user = accounts.authenticate(engine(), username, password)
         if user is None:
-            limiter.fail(key)
             error = "Fel användarnamn eller lösenord."
         else:
             limiter.reset(key)
             session.clear()
-            session["username"] = user.username
+            session["sid"] = accounts.start_session(engine(), user.username)
             session.permanent = False
             csrf_token()
             return redirect(_safe_next(next_url))
@@ -202,6 +167,9 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        accounts.end_session(engine(), session_id)
     session.clear()
     flash("Du är utloggad.", "info")
     return redirect(url_for("auth.login"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import BadRequest, Conflict, DomainError, Forbidden, Invalid, NotFound
 
@@ -53,12 +53,22 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Any:
-        if not request.path.startswith("/api/"):
-            if err.code == 403:
-                return error_page(403, "Din roll får inte se den här sidan.")
-            if err.code and err.code >= 400:
-                own = err.description if err.description != type(err).description else ""
-                return error_page(err.code, own or PAGE_MESSAGES.get(err.code, "Försök igen om en stund."))
-            return err
-        code = (err.name or "error").lower().replace(" ", "_")
-        return error_response(err.code or 500, code, err.description or err.name or "Fel")
+        response = _http_response(err)
+        if isinstance(err, MethodNotAllowed) and err.valid_methods:
+            # RFC 9110: a 405 says which methods the resource does allow.
+            response = make_response(response)
+            response.headers["Allow"] = ", ".join(sorted(err.valid_methods))
+        return response
+
+
+def _http_response(err: HTTPException) -> Any:
+    """A Swedish page for people, the JSON error body on the API."""
+    if not request.path.startswith("/api/"):
+        if err.code == 403:
+            return error_page(403, "Din roll får inte se den här sidan.")
+        if err.code and err.code >= 400:
+            own = err.description if err.description != type(err).description else ""
+            return error_page(err.code, own or PAGE_MESSAGES.get(err.code, "Försök igen om en stund."))
+        return err
+    code = (err.name or "error").lower().replace(" ", "_")
+    return error_response(err.code or 500, code, err.description or err.name or "Fel")

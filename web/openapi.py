@@ -1,8 +1,17 @@
-"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Every route of the API blueprint is here (``tests/test_openapi.py`` checks), with the error
+answers it can give; ``tests/test_api_fuzz.py`` runs schemathesis against this document.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from engine.inputs import MAX_ID
+from engine.roles import ROLES
+
+MAX_LIMIT = 5000
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -13,215 +22,383 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-_ERRORS = {
-    "401": _json(_ref("Error"), "Token saknas eller är ogiltig"),
-    "403": _json(_ref("Error"), "Rollen får inte göra detta"),
-    "404": _json(_ref("Error"), "Finns inte"),
+ERROR_MEANINGS = {
+    "400": "Kroppen eller en parameter går inte att läsa (inte JSON, fel typ, otillåtna tecken)",
+    "401": "Token saknas eller är ogiltig",
+    "403": "Rollen får inte göra detta",
+    "404": "Finns inte",
+    "409": "Någon annan hann före, eller tillståndet tillåter det inte",
+    "413": "Kroppen är för stor",
+    "422": "Uppgifterna klarar inte kontrollen; details säger vad och var",
 }
 
-_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
-_CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    """The error answers of one operation; 401 always (every operation needs a token)."""
+    return {str(s): _json(_ref("Error"), ERROR_MEANINGS[str(s)]) for s in sorted({401, *statuses})}
 
 
-def _op(summary: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"summary": summary, "responses": {"200": ok, **_ERRORS}, **extra}
+def _path(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
 
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+_DB_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_CASE_ID = _path("case_id", _DB_ID, "Ärendets id")
+_TASK_ID = _path("task_id", {"type": "string", "maxLength": 36}, "Uppgiftens id (UUID)")
+_JSON_OBJECT = {"type": "object", "additionalProperties": True}
+
+
+def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, ok: dict[str, Any], *errors: int, status: int = 200, **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {str(status): ok, **_errors(*errors)}, **extra}
+
+
+_BPMN_BODY = {
+    "required": True,
+    "content": {
+        "application/xml": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "comment": {"type": "string", "maxLength": 500},
+                },
+            }
+        },
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {"type": "array"},
+                },
+            }
+        },
+    },
+    "Problem": {
+        "type": "object",
+        "required": ["element_id", "message"],
+        "properties": {"element_id": {"type": ["string", "null"]}, "message": {"type": "string"}},
+    },
+    "ProcessVersion": {
+        "type": "object",
+        "required": ["process_id", "version", "name", "deployed_at"],
+        "properties": {
+            "process_id": {"type": "string"},
+            "version": {"type": "integer"},
+            "name": {"type": "string"},
+            "deployed_at": {"type": "string", "format": "date-time"},
+            "deployed_by": {"type": "string"},
+            "comment": {"type": "string"},
+        },
+    },
+    "Deployed": {
+        "type": "object",
+        "required": ["process_id", "version", "created"],
+        "properties": {
+            "process_id": {"type": "string"},
+            "version": {"type": "integer"},
+            "created": {"type": "boolean", "description": "false om samma XML redan var driftsatt"},
+        },
+    },
+    "Area": {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+    },
+    "Task": {
+        "type": "object",
+        "required": ["id", "case_id", "element_id", "name", "role", "assignee", "due_at", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "case_id": {"type": "integer"},
+            "element_id": {"type": "string"},
+            "name": {"type": "string"},
+            "role": {"type": "string"},
+            "assignee": {"type": ["string", "null"]},
+            "due_at": {"type": ["string", "null"], "format": "date-time"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "form": {"type": "object", "description": "JSON Schema för uppgiftens fält"},
+        },
+    },
+    "Case": {
+        "type": "object",
+        "required": [
+            "id",
+            "title",
+            "process_id",
+            "process_version",
+            "status",
+            "end_event",
+            "area",
+            "phase",
+            "active_elements",
+            "open_tasks",
+            "data",
+            "created_at",
+            "updated_at",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "process_id": {"type": "string"},
+            "process_version": {"type": "integer"},
+            "status": {"enum": ["active", "completed", "cancelled"]},
+            "end_event": {"type": ["string", "null"]},
+            "area": {"type": ["string", "null"]},
+            "phase": {"type": ["string", "null"]},
+            "active_elements": {"type": "array", "items": {"type": "string"}},
+            "open_tasks": {"type": "array", "items": _ref("Task")},
+            "data": {"type": "object"},
+            "incident": {"type": ["object", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "HistoryEntry": {
+        "type": "object",
+        "required": ["at", "actor", "action", "element_id", "details"],
+        "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "actor": {"type": "string"},
+            "action": {"type": "string"},
+            "element_id": {"type": ["string", "null"]},
+            "details": {"type": "object"},
+        },
+    },
+    "Notification": {
+        "type": "object",
+        "required": ["id", "case_id", "reason", "message", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "case_id": {"type": "integer"},
+            "case_title": {"type": "string"},
+            "task_element_id": {"type": ["string", "null"]},
+            "reason": {"type": "string"},
+            "message": {"type": "string"},
+            "recipient": {"type": ["string", "null"]},
+            "role": {"type": ["string", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/health": {
+        "get": {
+            "summary": "Hälsokontroll",
+            "security": [],
+            "responses": {"200": _json({"type": "object", "properties": {"status": {"const": "ok"}}})},
+        }
+    },
+    "/openapi.json": {
+        "get": {"summary": "Det här dokumentet", "security": [], "responses": {"200": _json({"type": "object"})}}
+    },
+    "/processes": {
+        "get": _op("Alla processversioner", _json({"type": "array", "items": _ref("ProcessVersion")})),
+        "post": _op(
+            "Driftsätt en processversion (BPMN-XML i kroppen eller multipart-fältet file); processägare, admin",
+            _json(_ref("Deployed"), "Driftsatt; created är false om samma XML redan fanns"),
+            400,
+            403,
+            413,
+            422,
+            status=201,
+            parameters=[_query("comment", {"type": "string", "maxLength": 500}, "Kommentar till versionen")],
+            requestBody=_BPMN_BODY,
+        ),
+    },
+    "/processes/validate": {
+        "post": _op(
+            "Validera BPMN-XML utan att driftsätta; processägare, admin",
+            _json(
+                {
+                    "type": "object",
+                    "required": ["problems"],
+                    "properties": {"problems": {"type": "array", "items": _ref("Problem")}},
+                },
+                "problems är tom om processen är giltig",
+            ),
+            400,
+            403,
+            413,
+            requestBody=_BPMN_BODY,
+        )
+    },
+    "/processes/{process_id}/bpmn": {
+        "get": _op(
+            "BPMN-XML för en version (senaste som standard)",
+            {"description": "XML", "content": {"application/xml": {"schema": {"type": "string"}}}},
+            400,
+            404,
+            parameters=[
+                _path("process_id", {"type": "string", "maxLength": 200}, "Processens id"),
+                _query("version", _DB_ID, "Versionsnummer; utan: senaste"),
+            ],
+        )
+    },
+    "/areas": {"get": _op("Områden", _json({"type": "array", "items": _ref("Area")}))},
+    "/cases": {
+        "get": _op(
+            "Ärenden, filtrerade",
+            _json(
+                {
+                    "type": "object",
+                    "required": ["items", "total"],
+                    "properties": {"items": {"type": "array", "items": _ref("Case")}, "total": {"type": "integer"}},
+                }
+            ),
+            400,
+            parameters=[
+                _query("status", {"enum": ["active", "completed", "cancelled"]}, "Ärendets status"),
+                _query("area", {"type": "string"}, "Områdets id"),
+                _query("element", {"type": "string"}, "BPMN-id som ärendet väntar i"),
+                _query("overdue", {"enum": ["true", "false"]}, "true: bara ärenden med försenade uppgifter"),
+                _query("phase", {"type": "string"}, "Fas"),
+                _query("role", {"enum": sorted(ROLES)}, "Roll som har en öppen uppgift"),
+                _query("limit", {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT}, "Högst så många (500)"),
+                _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "Hoppa över så många (0)"),
+            ],
+        ),
+        "post": _op(
+            "Starta ett ärende; kontaktperson, admin",
+            _json(_ref("Case"), "Startat"),
+            400,
+            403,
+            422,
+            status=201,
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["process_id", "title"],
+                    "properties": {
+                        "process_id": {"type": "string"},
+                        "start_event": {"type": "string"},
+                        "title": {"type": "string", "minLength": 1, "maxLength": 400},
+                        "data": _JSON_OBJECT,
+                    },
+                }
+            ),
+        ),
+    },
+    "/cases/{case_id}": {"get": _op("Ett ärende", _json(_ref("Case")), 404, parameters=[_CASE_ID])},
+    "/cases/{case_id}/history": {
+        "get": _op(
+            "Ärendets historik, äldst först",
+            _json({"type": "array", "items": _ref("HistoryEntry")}),
+            404,
+            parameters=[_CASE_ID],
+        )
+    },
+    "/cases/{case_id}/retry": {
+        "post": _op(
+            "Kör om ett ärende med incident, med rättade uppgifter (admin)",
+            _json(_ref("Case"), "Ärendet efter omkörningen"),
+            400,
+            403,
+            404,
+            409,
+            parameters=[_CASE_ID],
+            requestBody=_body({"type": "object", "properties": {"data": _JSON_OBJECT}}, required=False),
+        )
+    },
+    "/tasks": {
+        "get": _op(
+            "Öppna uppgifter för mina roller",
+            _json({"type": "array", "items": _ref("Task")}),
+            parameters=[_query("mine", {"enum": ["true", "false"]}, "true: bara de jag tagit")],
+        )
+    },
+    "/tasks/{task_id}": {"get": _op("En uppgift med formulär", _json(_ref("Task")), 404, parameters=[_TASK_ID])},
+    "/tasks/{task_id}/claim": {"post": _op("Ta uppgiften", _json(_ref("Task")), 403, 404, 409, parameters=[_TASK_ID])},
+    "/tasks/{task_id}/unclaim": {
+        "post": _op(
+            "Släpp uppgiften (den som tagit den, chef, admin)", _json(_ref("Task")), 403, 404, parameters=[_TASK_ID]
+        )
+    },
+    "/tasks/{task_id}/complete": {
+        "post": _op(
+            "Slutför uppgiften; en nekad slutföring ändrar ingenting",
+            _json(_ref("Case"), "Ärendet efter steget"),
+            400,
+            403,
+            404,
+            409,
+            422,
+            parameters=[_TASK_ID],
+            requestBody=_body({"type": "object", "properties": {"data": _JSON_OBJECT}}),
+        )
+    },
+    "/overview": {
+        "get": _op(
+            "Översikt över aktiva ärenden",
+            _json(
+                {
+                    "type": "object",
+                    "required": ["by_phase", "by_element", "overdue"],
+                    "properties": {
+                        "by_phase": {"type": "object"},
+                        "by_element": {"type": "object"},
+                        "overdue": {"type": "integer"},
+                    },
+                }
+            ),
+        )
+    },
+    "/incidents": {"get": _op("Incidenter: stannade timrar och ärenden (chef, admin)", _json({"type": "array"}), 403)},
+    "/incidents/timers/{timer_id}/retry": {
+        "post": _op(
+            "Kör om en timer med incident (admin)",
+            _json({"type": "object"}),
+            403,
+            404,
+            parameters=[_path("timer_id", {"type": "string", "maxLength": 36}, "Timerns id")],
+        )
+    },
+    "/tokens/current": {
+        "delete": {
+            "summary": "Återkalla den token anropet görs med; den slutar gälla genast i alla serverprocesser",
+            "responses": {"204": {"description": "Återkallad"}, **_errors()},
+        }
+    },
+    "/notifications": {
+        "get": _op(
+            "Mina olästa notiser (till mig eller mina roller)", _json({"type": "array", "items": _ref("Notification")})
+        )
+    },
+    "/notifications/{notification_id}/read": {
+        "post": _op(
+            "Markera notisen som läst",
+            _json({"type": "object"}),
+            404,
+            parameters=[_path("notification_id", _DB_ID, "Notisens id")],
+        )
+    },
+}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Samverkan API", "version": "1"},
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["code", "message", "details"],
-                        "properties": {
-                            "code": {"type": "string"},
-                            "message": {"type": "string"},
-                            "details": {"type": "array"},
-                        },
-                    }
-                },
-            },
-            "Task": {
-                "type": "object",
-                "required": ["id", "case_id", "element_id", "name", "role", "assignee", "due_at", "created_at"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "case_id": {"type": "integer"},
-                    "element_id": {"type": "string"},
-                    "name": {"type": "string"},
-                    "role": {"type": "string"},
-                    "assignee": {"type": ["string", "null"]},
-                    "due_at": {"type": ["string", "null"], "format": "date-time"},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "form": {"type": "object", "description": "JSON Schema för uppgiftens fält"},
-                },
-            },
-            "Case": {
-                "type": "object",
-                "required": [
-                    "id",
-                    "title",
-                    "process_id",
-                    "process_version",
-                    "status",
-                    "end_event",
-                    "area",
-                    "phase",
-                    "active_elements",
-                    "open_tasks",
-                    "data",
-                    "created_at",
-                    "updated_at",
-                ],
-                "properties": {
-                    "id": {"type": "integer"},
-                    "title": {"type": "string"},
-                    "process_id": {"type": "string"},
-                    "process_version": {"type": "integer"},
-                    "status": {"enum": ["active", "completed", "cancelled"]},
-                    "end_event": {"type": ["string", "null"]},
-                    "area": {"type": ["string", "null"]},
-                    "phase": {"type": ["string", "null"]},
-                    "active_elements": {"type": "array", "items": {"type": "string"}},
-                    "open_tasks": {"type": "array", "items": _ref("Task")},
-                    "data": {"type": "object"},
-                    "incident": {"type": ["object", "null"]},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "updated_at": {"type": "string", "format": "date-time"},
-                },
-            },
-        },
-    },
-    "paths": {
-        "/health": {
-            "get": {"summary": "Hälsokontroll", "security": [], "responses": {"200": _json({"type": "object"})}}
-        },
-        "/processes": {
-            "get": _op("Alla processversioner", _json({"type": "array"})),
-            "post": {
-                "summary": "Driftsätt en processversion (BPMN-XML eller multipart-fältet file)",
-                "requestBody": {
-                    "content": {
-                        "application/xml": {"schema": {"type": "string"}},
-                        "multipart/form-data": {
-                            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
-                        },
-                    }
-                },
-                "responses": {
-                    "201": _json(
-                        {"type": "object"},
-                        "Driftsatt: {process_id, version, created}; created är false om samma XML redan fanns",
-                    ),
-                    "422": _json(_ref("Error"), "Ogiltig BPMN; details = [{element_id, message}]"),
-                    **_ERRORS,
-                },
-            },
-        },
-        "/processes/validate": {
-            "post": {
-                "summary": "Validera BPMN-XML utan att driftsätta (processägare, administratör)",
-                "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
-                "responses": {
-                    "200": _json({"type": "object"}, "problems = [{element_id, message}], tom om giltig"),
-                    **_ERRORS,
-                },
-            },
-        },
-        "/processes/{process_id}/bpmn": {
-            "get": _op(
-                "BPMN-XML för en version (senaste som standard)",
-                {"description": "XML", "content": {"application/xml": {"schema": {"type": "string"}}}},
-                parameters=[
-                    {"name": "process_id", "in": "path", "required": True, "schema": {"type": "string"}},
-                    {"name": "version", "in": "query", "schema": {"type": "integer"}},
-                ],
-            )
-        },
-        "/areas": {"get": _op("Områden", _json({"type": "array"}))},
-        "/cases": {
-            "get": _op(
-                "Ärenden",
-                _json(
-                    {
-                        "type": "object",
-                        "properties": {"items": {"type": "array", "items": _ref("Case")}, "total": {"type": "integer"}},
-                    }
-                ),
-                parameters=[
-                    {"name": n, "in": "query", "schema": {"type": "string"}}
-                    for n in ("status", "area", "element", "overdue", "phase", "role")
-                ],
-            ),
-            "post": {
-                "summary": "Starta ett ärende",
-                "requestBody": {
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["process_id", "title"],
-                                "properties": {
-                                    "process_id": {"type": "string"},
-                                    "start_event": {"type": "string"},
-                                    "title": {"type": "string"},
-                                    "data": {"type": "object"},
-                                },
-                            }
-                        }
-                    }
-                },
-                "responses": {"201": _json(_ref("Case"), "Startat"), "422": _json(_ref("Error")), **_ERRORS},
-            },
-        },
-        "/cases/{case_id}": {"get": _op("Ett ärende", _json(_ref("Case")), parameters=[_CASE_ID])},
-        "/cases/{case_id}/history": {"get": _op("Ärendets historik", _json({"type": "array"}), parameters=[_CASE_ID])},
-        "/tasks": {"get": _op("Öppna uppgifter för mina roller", _json({"type": "array", "items": _ref("Task")}))},
-        "/tasks/{task_id}": {"get": _op("En uppgift med formulär", _json(_ref("Task")), parameters=[_ID])},
-        "/tasks/{task_id}/claim": {"post": _op("Ta uppgiften", _json(_ref("Task")), parameters=[_ID])},
-        "/tasks/{task_id}/unclaim": {"post": _op("Släpp uppgiften", _json(_ref("Task")), parameters=[_ID])},
-        "/tasks/{task_id}/complete": {
-            "post": {
-                "summary": "Slutför uppgiften",
-                "parameters": [_ID],
-                "requestBody": {
-                    "content": {
-                        "application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object"}}}}
-                    }
-                },
-                "responses": {
-                    "200": _json(_ref("Case"), "Ärendet efter steget"),
-                    "409": _json(_ref("Error"), "Uppgiften är inte längre öppen"),
-                    "422": _json(_ref("Error"), "details = [{field, message}]"),
-                    **_ERRORS,
-                },
-            }
-        },
-        "/overview": {"get": _op("Översikt över aktiva ärenden", _json({"type": "object"}))},
-        "/incidents": {"get": _op("Incidenter: stannade timrar och ärenden", _json({"type": "array"}))},
-        "/incidents/timers/{timer_id}/retry": {
-            "post": _op(
-                "Kör om en timer med incident (admin)",
-                _json({"type": "object"}),
-                parameters=[{"name": "timer_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            )
-        },
-        "/notifications": {"get": _op("Mina olästa notiser (till mig eller mina roller)", _json({"type": "array"}))},
-        "/notifications/{notification_id}/read": {
-            "post": _op(
-                "Markera notisen som läst",
-                _json({"type": "object"}),
-                parameters=[{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            )
-        },
-    },
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
+    "paths": PATHS,
 }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from engine import processes, queries, reference, reports
 from engine.roles import ROLES
 from web.auth import engine, login_required
+from web.csv_export import csv_response
 from web.filters import date_sv
 
 bp = Blueprint("overview", __name__)
@@ -152,26 +151,21 @@ CSV_HEADER = (
 @bp.get("/areas.csv")
 @login_required()
 def areas_csv() -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for group in reports.area_view(engine(), **_area_filters()):
-        for case in group["cases"]:
-            writer.writerow(
-                (
-                    group["name"],
-                    "Ja" if group["coordination"] else "Nej",
-                    case["id"],
-                    case["title"],
-                    case["phase"] or "",
-                    date_sv(case["next_due"]),
-                    "Ja" if case["overdue"] else "Nej",
-                    case["contact"] or "",
-                    case["granted_sek"] if case["granted_sek"] is not None else "",
-                    case["period_start"] or "",
-                    case["period_end"] or "",
-                )
-            )
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="omraden.csv"'
-    return response
+    rows = (
+        (
+            group["name"],
+            "Ja" if group["coordination"] else "Nej",
+            case["id"],
+            case["title"],
+            case["phase"],
+            date_sv(case["next_due"]),
+            "Ja" if case["overdue"] else "Nej",
+            case["contact"],
+            case["granted_sek"],
+            case["period_start"],
+            case["period_end"],
+        )
+        for group in reports.area_view(engine(), **_area_filters())
+        for case in group["cases"]
+    )
+    return csv_response("omraden.csv", CSV_HEADER, rows)
