@@ -191,7 +191,7 @@ def test_error_bodies_are_json_for_unknown_routes_and_methods(kim: ApiClient) ->
     [
         ('<bpmn:process id="samverkansstod"', "<bpmn:process", "Processen saknar id"),
         ('<bpmn:process id="samverkansstod"', f'<bpmn:process id="{"p" * 201}"', "längre än 200 tecken"),
-        ('name="Första möte"', f'name="{"M" * 401}"', "längre än 400 tecken"),
+        ('name="Håll första möte"', f'name="{"M" * 401}"', "längre än 400 tecken"),
         ('value="reminder"', f'value="{"r" * 30}"', "Okänd timeråtgärd"),
     ],
 )
