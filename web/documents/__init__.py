@@ -2,8 +2,10 @@
 decision basis for the nämnd (DOCX), one follow-up report per approved period (PDF) and the final
 report (PDF). Each is made on request from the case data and its history.
 
-Views call :func:`catalog` (every document of the case, made or not yet, with the reason) and
-:func:`build` (one document's file, or ``NotFound``/``Conflict`` with a Swedish message).
+This package is the samverkansstöd process's own and names its fields and steps; generic web
+code (``web/*.py``) names none of them (``tests/test_profile.py``). Views call :func:`catalog`
+(every document of the case, made or not yet, with the reason) and :func:`build` (one
+document's file, or ``NotFound``/``Conflict`` with a Swedish message).
 """
 
 from __future__ import annotations
