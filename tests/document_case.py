@@ -22,7 +22,19 @@ INITIATIVE: dict[str, Any] = {
     "plats": "Örtagårdstorget",
     "ide": "Felanmälningsrundor, nätverksträffar och evenemang på torget tillsammans med boende.",
 }
+EARLY_INVOLVEMENT: dict[str, Any] = {
+    "metoder": ["boendedialog", "trygghetsvandring"],
+    "involvering_datum": "2027-02-20",
+    "antal_boende": 64,
+    "boendes_behov_och_forslag": "Bättre belysning vid torget och fler aktiviteter för unga på kvällarna.",
+    "boende_i_aktorsgruppen": True,
+    "fortsatt_medverkan": "Boende går med i felanmälningsrundorna och i nätverkets styrgrupp.",
+}
 APPLICATION: dict[str, Any] = {
+    "syfte_och_mal": "Öka tryggheten kring Örtagårdstorget genom ett nätverk av lokala aktörer och boende.",
+    "forvantade_resultat": "Fler felanmälningar som åtgärdas, regelbundna nätverksträffar och evenemang på torget.",
+    "mervarde": "Aktörerna når tillsammans boende som ingen av dem når på egen hand.",
+    "langsiktig_plan": "Nätverket ska bära sig självt efter stödperioden med en gemensam styrgrupp.",
     "sokt_stod": {"belopp_sek": 250000, "resurser": "Samordning och hjälp med tillstånd"},
     "planerad_start": "2027-04-01",
     "planerad_slut": "2028-04-01",
@@ -33,6 +45,16 @@ APPLICATION: dict[str, Any] = {
 }
 K3_MOTIVATION = "Aktörerna bidrar med lokal och arbete men bara en av dem med pengar."
 ASSESSMENT: dict[str, Any] = {
+    "k1": {"bedomning": "uppfyllt", "motivering": "Förening, fastighetsägare och boende står bakom förslaget."},
+    "k2": {"bedomning": "uppfyllt", "motivering": "Aktörerna har arbetat ihop i två år med månatliga träffar."},
+    "k4": {
+        "bedomning": "uppfyllt",
+        "motivering": "Gemensamma evenemang ger en närvaro på torget som ingen ensam klarar.",
+    },
+    "k5": {
+        "bedomning": "uppfyllt",
+        "motivering": "Boende har varit med från första mötet och i felanmälningsrundorna.",
+    },
     "k3": {"bedomning": "delvis", "motivering": K3_MOTIVATION},
     "rekommendation": "tillstyrk",
     "foreslaget_belopp_sek": 200000,
@@ -52,14 +74,23 @@ INDICATORS = [
     {"indikator": "Felanmälningar per år", "utgangsvarde": "40", "malvarde": "150"},
 ]
 DIALOGUE = [
-    {"aktivitet": "Höstfestival på Örtagårdstorget", "datum": "2027-09-17", "malgrupp": "boende",
-     "antal_deltagare": 300},
+    {
+        "aktivitet": "Höstfestival på Örtagårdstorget",
+        "datum": "2027-09-17",
+        "malgrupp": "boende",
+        "antal_deltagare": 300,
+    },
     {"aktivitet": "Medborgardialog med polisen", "datum": "2027-09-10", "malgrupp": "boende", "antal_deltagare": 40},
     {"aktivitet": "Nätverksträff", "datum": "2027-06-15", "malgrupp": "foreningsliv", "antal_deltagare": 21},
 ]
 FIRST_REPORT: dict[str, Any] = {
     "utfall": "Över 200 brister i den offentliga miljön dokumenterades vid felanmälningsrundorna.",
+    "anvandning_av_medel": "Samordning, informationsspridning, höstfestival, felanmälningsrundor och nätverksträffar.",
     "budgetutfall_sek": 80000,
+    "uppnatt": "Torget har blivit en tryggare mötesplats; fler aktörer har anslutit sig till nätverket.",
+    "dialogaktiviteter_beskrivning": "Nätverksträffar varje månad, en medborgardialog med polisen och en höstfestival.",
+    "medverkande_aktorer": "Rosengård Fastigheter gav lokal och återkoppling; polisen deltog i dialogerna.",
+    "bidrag_till_omradet": "Med stadens stöd har felanmälningar blivit åtgärder och boende har fått en röst.",
     "dialogaktiviteter": DIALOGUE,
     "lardomar": "Att bilda ett nätverk tar tid och kräver ett gemensamt syfte.",
     "indikatorvarden": [{**INDICATORS[0], "uppmatt_varde": "58 %"}, {**INDICATORS[1], "uppmatt_varde": "212"}],
@@ -84,7 +115,8 @@ def decided_case(drive: Driver) -> int:
     """Through the nämnd's decision and the agreement: waiting for the first follow-up date."""
     case_id = drive.start(title=TITLE)
     drive.complete(case_id, "registrera_initiativ", **INITIATIVE)
-    drive.walk(case_id, "forsta_mote", "tidig_boendeinvolvering")
+    drive.complete(case_id, "forsta_mote")
+    drive.complete(case_id, "tidig_boendeinvolvering", **EARLY_INVOLVEMENT)
     drive.complete(case_id, "registrera_ansokan", **APPLICATION)
     drive.complete(case_id, "bedomning", **ASSESSMENT)
     drive.complete(case_id, "namndbeslut", **DECISION)

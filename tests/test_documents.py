@@ -110,6 +110,8 @@ def test_application_shows_the_assessment_and_the_recommendation(drive: Driver, 
         assert heading in text
     assert "Made in Rosengård Förening" in text and "Rosengård Fastigheter Fastighetsägare" in text
     assert "info@madeinrosengard.example" not in text  # contact details stay in the case
+    assert "Metoder Boendedialog, Trygghetsvandring Datum för involveringen 20 feb 2027" in text
+    assert "Antal boende som nåtts 64" in text
     assert "Sökt belopp 250 000 kr" in text
     assert "Summa 105 000 kr" in text
     for criterion in ("K1 Blandad grupp av aktörer", "K2 Upparbetade samarbeten", "K4 Mervärde"):
