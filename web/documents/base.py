@@ -80,7 +80,7 @@ def sek(value: Any) -> str:
     return kronor(value) if isinstance(value, int) and not isinstance(value, bool) else ""
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f-\x9f]+")
 
 
 def filename(label: str, case_title: str, reference: str, extension: str) -> str:
