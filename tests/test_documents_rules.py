@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from web.documents.base import Period, filename
-from web.documents.sources import Completion, FollowUp, _match
+from web.documents.sources import Completion, FollowUp, match_reviews
 
 AT = datetime(2027, 10, 1, tzinfo=UTC)
 
@@ -32,7 +32,7 @@ def test_a_periods_report_is_the_last_sent_before_the_review_that_approved_it(
         else:
             reports.append(_completion(order, number, {"utfall": f"rapport {order}"}))
     periods = [FollowUp(Period("2027-01-01", "2027-12-31", n)) for n in (1, 2, 3)]
-    _match(periods, reports, reviews)
+    match_reviews(periods, reports, reviews)
     for period in periods:
         mine = [(o, r, a) for o, (r, n, a) in enumerate(history, 1) if n == period.number]
         approvals = [o for o, is_review, approved in mine if is_review and approved and any(

@@ -127,7 +127,7 @@ class Sources:
             return []
         starts = [period.start, *dates[:-1]]
         found = [FollowUp(Period(start, end, n)) for n, (start, end) in enumerate(zip(starts, dates, strict=True), 1)]
-        _match(found, self.completions.get(REPORT, []), self.completions.get(REVIEW, []))
+        match_reviews(found, self.completions.get(REPORT, []), self.completions.get(REVIEW, []))
         return found
 
 
@@ -136,7 +136,7 @@ def _number(completion: Completion) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _match(periods: list[FollowUp], reports: list[Completion], reviews: list[Completion]) -> None:
+def match_reviews(periods: list[FollowUp], reports: list[Completion], reviews: list[Completion]) -> None:
     """Each report and review to its period (by the follow-up number its task showed); the approved
     report is the last one sent before the review that approved it."""
     by_number = {p.number: p for p in periods}
