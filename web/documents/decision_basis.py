@@ -132,7 +132,7 @@ def _swedish(document: DocxDocument) -> None:
     styles = document.styles
     normal = styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(11)
-    for name in ("Title", "Heading 1", "Heading 2"):
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2"):
         styles[name].font.name = "Arial"
         styles[name].font.color.rgb = RGBColor(0, 0, 0)
     defaults = styles.element.find(qn("w:docDefaults"))
@@ -252,7 +252,7 @@ def build(src: s.Sources) -> DocxDocument:
         line = document.add_paragraph()
         line.add_run(f"{label}: ").bold = True
         line.add_run(value)
-    document.add_heading(f"Samverkansstöd till ”{src.case['title']}”", level=1)
+    document.add_paragraph(f"Samverkansstöd till ”{src.case['title']}”", style="Subtitle")
     document.add_heading("Sammanfattning", level=1)
     for text in summary(src, criteria):
         document.add_paragraph(text)
