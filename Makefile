@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
+# WeasyPrint (the case documents) needs Debian's Pango and the fonts the print stylesheet names.
+PANGO := /usr/share/doc/libpangoft2-1.0-0/copyright
+FONTS := /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf
+DOCUMENT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
 
 .PHONY: demo test lint typecheck pytest bench assets clean
 
@@ -24,7 +28,10 @@ assets: $(NPM_STAMP)
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq chromium
 
-demo: $(STAMP) assets
+$(PANGO) $(FONTS):
+	apt-get update -qq && apt-get install -y -qq $(DOCUMENT_PACKAGES)
+
+demo: $(STAMP) assets $(PANGO) $(FONTS)
 	$(BIN)/samverkan demo
 	$(BIN)/samverkan serve --host 127.0.0.1 --port 5000
 
@@ -35,12 +42,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) assets $(CHROMIUM)
+pytest: $(STAMP) assets $(CHROMIUM) $(PANGO) $(FONTS)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(PANGO) $(FONTS)
 	$(BIN)/python bench/run_all.py
 
 clean:

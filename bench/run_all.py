@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("step_cost", "http_complete", "history_growth", "overview", "timer_sweep")
+ORDER = ("step_cost", "http_complete", "history_growth", "overview", "timer_sweep", "document_render")
 
 
 def _scripts() -> list[Path]:
@@ -73,8 +73,13 @@ def _summary(r: dict[str, Any]) -> None:
         g = r["growth"]
         _row(f"period {g['periods']} vs 1: step time ratio", f"{g['time_ratio']:.2f}", "≤ 1.2")
         _row(f"period {g['periods']} vs 1: stored state ratio", f"{g['size_ratio']:.2f}", "≤ 1.2")
+    if "documents" in r:
+        d = r["documents"]
+        _row("follow-up report PDF: p50 / p95 wall ms", f"{d['p50_ms']:.0f} / {d['p95_ms']:.0f}", "≤ 1000")
+        _row("  CPU ms (p50); load average during the run", f"{d['cpu_p50_ms']:.0f}; {d['load']:.1f}")
+        _row("  first in a process (imports WeasyPrint, fontconfig) ms", f"{d['cold_ms']:.0f}")
     for key, value in r.items():
-        if key not in ("step", "http", "growth") and isinstance(value, dict):
+        if key not in ("step", "http", "growth", "documents") and isinstance(value, dict):
             for name, figure in value.items():
                 _row(f"{key}: {name}", f"{figure:.1f}" if isinstance(figure, float) else str(figure))
 

@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         api,
         attachments,
         auth,
+        case_documents,
         cases,
         errors,
         filters,
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(inbox.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(case_documents.bp)
     app.register_blueprint(modeler.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(attachments.bp)

@@ -6,11 +6,15 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine import accounts, cases, inputs, notifications, processes, queries, reference, timers
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
+from web import documents
+from web.auth import session_user
+from web.case_documents import file_response
 from web.errors import error_response
 from web.openapi import MAX_LIMIT, OPENAPI
 
@@ -34,6 +38,8 @@ def _authenticate() -> Response | None:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     user = accounts.user_for_token(_engine(), token) if token else None
+    if user is None and not token and request.endpoint == "api.case_document":
+        user = session_user()  # a logged-in browser following a document link
     if user is None:
         return error_response(401, "unauthorized", "Giltig API-token krävs (Authorization: Bearer …).")
     g.api_user, g.api_token = user, token
@@ -161,6 +167,30 @@ def get_case(case_id: int) -> Response:
 @bp.get("/cases/<int:case_id>/history")
 def case_history(case_id: int) -> Response:
     return jsonify(queries.case_history(_engine(), case_id))
+
+
+@bp.get("/cases/<int:case_id>/documents")
+def case_documents(case_id: int) -> Response:
+    """The documents that can be made now; the page also lists those that cannot yet, with why."""
+    return jsonify(
+        [
+            {
+                "kind": d.kind,
+                "title": d.title,
+                "period": vars(d.period) if d.period else None,
+                "url": url_for("api.case_document", case_id=case_id, name=d.name),
+                "filename": d.filename,
+                "content_type": d.content_type,
+            }
+            for d in documents.catalog(_engine(), case_id)
+            if d.ready
+        ]
+    )
+
+
+@bp.get("/cases/<int:case_id>/documents/<name>")
+def case_document(case_id: int, name: str) -> WerkzeugResponse:
+    return file_response(documents.build(_engine(), case_id, name))
 
 
 @bp.post("/cases/<int:case_id>/retry")

@@ -81,9 +81,15 @@ def csrf_token() -> str:
     return token
 
 
+def session_user() -> User | None:
+    """The user of the request's login session, if it is still open (checked in the database)."""
+    session_id = session.get("sid")
+    return accounts.user_for_session(engine(), session_id) if isinstance(session_id, str) else None
+
+
 def _load_user() -> None:
     session_id = session.get("sid")
-    g.user = accounts.user_for_session(engine(), session_id) if isinstance(session_id, str) else None
+    g.user = session_user()
     if session_id and g.user is None:
         session.clear()  # ended by logout (perhaps in another browser), or the user is gone
 

@@ -118,3 +118,35 @@ def shown_entries(
             entry.warning = f"{kronor(value - limit)} över beviljat belopp ({kronor(limit)})."
         entries.append(entry)
     return entries
+
+
+def value_text(spec: dict[str, Any], value: Any, areas: dict[str, str] | None = None) -> str:
+    """One field's value as people read it, by its form spec: enum title, Ja/Nej, date, kronor, area name."""
+    if value is None or value in ("", []):
+        return ""
+    return _text(spec, value, areas or {})
+
+
+def period_sv(start: str | None, end: str | None) -> str:
+    """A period as people read it, e.g. ”1 apr 2027 – 1 okt 2027”; one open end shows as ”från …”/”till …”."""
+    first, last = date_sv(start) if start else "", date_sv(end) if end else ""
+    if first and last:
+        return f"{first} – {last}"
+    return f"från {first}" if first else (f"till {last}" if last else "")
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def table(spec: dict[str, Any], rows: Any, areas: dict[str, str] | None = None, skip: tuple[str, ...] = ()) -> Table:
+    """A list field (``x-widget: list``) as a table: its item fields' titles as columns in form order,
+    each row's values as people read them (rows that are not objects are left out)."""
+    fields = {k: v for k, v in spec.get("items", {}).get("properties", {}).items() if k not in skip}
+    found = Table([str(v.get("title", k)) for k, v in fields.items()], [])
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict):
+            found.rows.append([value_text(v, row.get(k), areas) for k, v in fields.items()])
+    return found

@@ -12,6 +12,7 @@ from engine.inputs import MAX_ID
 from engine.roles import ROLES
 
 MAX_LIMIT = 5000
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -184,6 +185,26 @@ SCHEMAS: dict[str, Any] = {
             "details": {"type": "object"},
         },
     },
+    "Document": {
+        "type": "object",
+        "required": ["kind", "title", "period", "url"],
+        "properties": {
+            "kind": {"enum": ["ansokan", "beslutsunderlag", "uppfoljningsrapport", "slutrapport"]},
+            "title": {"type": "string"},
+            "period": {
+                "type": ["object", "null"],
+                "description": "Perioden dokumentet gäller (datum ÅÅÅÅ-MM-DD); number är uppföljningens nummer",
+                "properties": {
+                    "number": {"type": ["integer", "null"]},
+                    "start": {"type": "string", "format": "date"},
+                    "end": {"type": "string", "format": "date"},
+                },
+            },
+            "url": {"type": "string", "description": "Filen: med token, eller med inloggad webbsession"},
+            "filename": {"type": "string"},
+            "content_type": {"type": "string"},
+        },
+    },
     "Notification": {
         "type": "object",
         "required": ["id", "case_id", "reason", "message", "created_at"],
@@ -306,6 +327,37 @@ PATHS: dict[str, Any] = {
             _json({"type": "array", "items": _ref("HistoryEntry")}),
             404,
             parameters=[_CASE_ID],
+        )
+    },
+    "/cases/{case_id}/documents": {
+        "get": _op(
+            "Ärendets dokument som kan tas fram nu: ansökan (PDF), beslutsunderlag (Word), uppföljningsrapporter "
+            "per godkänd period (PDF), slutrapport (PDF)",
+            _json({"type": "array", "items": _ref("Document")}),
+            404,
+            parameters=[_CASE_ID],
+        )
+    },
+    "/cases/{case_id}/documents/{name}": {
+        "get": _op(
+            "Ett dokument som fil (PDF/A eller Word); 409 när det inte kan tas fram ännu, 404 när ärendet inte har det",
+            {
+                "description": "Filen, med filnamn i Content-Disposition",
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    DOCX: {"schema": {"type": "string", "format": "binary"}},
+                },
+            },
+            404,
+            409,
+            parameters=[
+                _CASE_ID,
+                _path(
+                    "name",
+                    {"type": "string", "maxLength": 40},
+                    "ansokan, beslutsunderlag, slutrapport eller uppfoljningsrapport-N (uppföljning nummer N)",
+                ),
+            ],
         )
     },
     "/cases/{case_id}/retry": {
