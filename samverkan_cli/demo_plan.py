@@ -17,6 +17,11 @@ from typing import Any
 
 from engine.durations import is_working_day
 
+
+class DemoError(RuntimeError):
+    """The demo content and the process disagree (steps out of order, a step finds no open task, …)."""
+
+
 # --------------------------------------------------------------------------- dates
 
 
@@ -228,10 +233,10 @@ class DemoCase:
 
 
 def check_order(case: DemoCase, today: date) -> None:
-    """Every step on or after the one before it and before today; ValueError naming the case if not."""
+    """Every step on or after the one before it and before today; DemoError naming the case if not."""
     days = case.days(today)
     for before, after in zip(days, days[1:], strict=False):
         if after < before:
-            raise ValueError(f"{case.title}: ett steg {after} ligger före steget innan ({before})")
+            raise DemoError(f"{case.title}: ett steg {after} ligger före steget innan ({before})")
     if days[-1] >= today:
-        raise ValueError(f"{case.title}: steget {days[-1]} ligger inte före i dag ({today})")
+        raise DemoError(f"{case.title}: steget {days[-1]} ligger inte före i dag ({today})")

@@ -22,7 +22,7 @@ from engine.attachments import Store
 from engine.clock import STOCKHOLM, FixedClock
 from engine.context import Samverkan, User
 from engine.roles import ROLES
-from samverkan_cli.demo_plan import Claim, DemoCase, Do, Draft, File, Step, check_order, resolve
+from samverkan_cli.demo_plan import Claim, DemoCase, DemoError, Do, Draft, File, Step, check_order, resolve
 
 PROCESS = "samverkansstod"
 DEMO_SUFFIX = " (demo)"
@@ -30,10 +30,6 @@ WORKDAY = time(9, 0)
 STEP_GAP = timedelta(minutes=25)
 
 Progress = Callable[[int, int, str], None]
-
-
-class DemoError(RuntimeError):
-    """The demo content and the process disagree (a step finds no open task, a case ends elsewhere)."""
 
 
 def demo_users() -> dict[str, User]:
@@ -75,6 +71,8 @@ class Replay:
     def run(self, progress: Progress) -> list[int]:
         """Replay every step, fire what falls due up to now, check where each case stands; the case ids."""
         actions = timeline(self.cases, self.today)
+        if not actions:
+            return []
         self.clock.set(actions[0].at)
         for done, action in enumerate(actions, start=1):
             self._fire_until(action.at)

@@ -46,7 +46,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from engine.clock import parse_instant
     from samverkan_cli.demo import run_demo
-    from samverkan_cli.demo_replay import DemoError
+    from samverkan_cli.demo_plan import DemoError
 
     try:
         now = parse_instant(args.now) if args.now else None

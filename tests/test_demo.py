@@ -33,8 +33,8 @@ from engine.durations import is_working_day
 from engine.forms import FORMS_DIR
 from samverkan_cli.demo import run_demo
 from samverkan_cli.demo_cases import CASES
-from samverkan_cli.demo_plan import Ago, DemoCase, Do, resolve
-from samverkan_cli.demo_replay import DemoError, timeline
+from samverkan_cli.demo_plan import Ago, DemoCase, DemoError, Do, resolve
+from samverkan_cli.demo_replay import timeline
 from samverkan_cli.main import init
 from samverkan_cli.sample import sample_data
 from tests.browserless import Visitor

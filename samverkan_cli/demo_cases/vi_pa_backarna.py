@@ -180,7 +180,7 @@ CASE = DemoCase(
             FIRST + 50,
             {
                 "atgard": "ny_tidsfrist",
-                "ny_tidsfrist": FIRST + 90,
+                "ny_tidsfrist": Workday(FIRST + 90),
                 "eskalering_kommentar": (
                     "Kontaktpersonen har talat med föreningen. Föreningen har fått ny styrelse och ingen har "
                     "haft ansvar för rapporten. Ny tidsfrist efter föreningens årsmöte."
