@@ -97,6 +97,20 @@ class Shifted(When):
 
 
 @dataclass(frozen=True)
+class OnOrAfter(When):
+    """The first ``month``-``day`` on or after ``base``: a summer event in a period that starts any month."""
+
+    base: When
+    month: int
+    day: int
+
+    def on(self, today: date) -> date:
+        start = self.base.on(today)
+        found = date(start.year, self.month, self.day)
+        return found if found >= start else date(start.year + 1, self.month, self.day)
+
+
+@dataclass(frozen=True)
 class Latest(When):
     """The latest of several days: keeps a recent step recent whatever the day of the month."""
 

@@ -18,7 +18,19 @@ from samverkan_cli.demo_cases.common import (
     planned,
     role,
 )
-from samverkan_cli.demo_plan import ON, Ago, Claim, DemoCase, Diarie, Do, Latest, MonthEnd, MonthStart, Workday
+from samverkan_cli.demo_plan import (
+    ON,
+    Ago,
+    Claim,
+    DemoCase,
+    Diarie,
+    Do,
+    Latest,
+    MonthEnd,
+    MonthStart,
+    OnOrAfter,
+    Workday,
+)
 
 START, END = MonthStart(25), MonthEnd(-10)
 FIRST, SECOND = MonthStart(13), MonthStart(1)  # the first two follow-up dates (yearly)
@@ -52,8 +64,8 @@ FIRST_REPORT = {
     ),
     "dialogaktiviteter": [
         held("Trygghetsvandring med boende och kommunpolis", START + 40, "boende", 28),
-        held("Vårstädning på Sevedsplan", START + 100, "boende", 65),
-        held("Sommarkvällar på Sevedsplan (fyra kvällar)", START + 170, "boende", 240),
+        held("Vårstädning på Sevedsplan", OnOrAfter(START, 4, 26), "boende", 65),
+        held("Sommarkvällar på Sevedsplan (fyra kvällar)", OnOrAfter(START, 7, 10), "boende", 240),
         held("Fastighetsägarträff", START + 250, "fastighetsagare", 17),
         held("Boendemöte om belysningen på Rasmusgatan", START + 300, "boende", 34),
     ],
@@ -116,7 +128,7 @@ SECOND_REPORT = {
     "dialogaktiviteter": [
         held("Trygghetsvandring med boende och kommunpolis", START + 400, "boende", 31),
         held("Företagarfrukost på Lönngatan", START + 450, "naringsliv", 22),
-        held("Sommarkvällar på Sevedsplan (fem kvällar)", START + 540, "boende", 310),
+        held("Sommarkvällar på Sevedsplan (fem kvällar)", OnOrAfter(FIRST, 7, 9), "boende", 310),
         held("Fastighetsägarträff", START + 610, "fastighetsagare", 19),
         held("Boendeforum om sophanteringen", START + 680, "boende", 41),
     ],

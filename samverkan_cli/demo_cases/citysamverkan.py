@@ -84,7 +84,7 @@ SECOND_REPORT = _report(
     [
         held("Boendemöte om reglerna för uteserveringar", START + 215, "boende", 47),
         held("Fastighetsägarträff om tomma lokaler", START + 260, "fastighetsagare", 14),
-        held("Julskyltning och öppet hus för boende", START + 320, "boende", 120),
+        held("Öppet hus för boende i en tom butikslokal", START + 320, "boende", 120),
     ],
     ["2 140", "18", "21", "75 %"],
 )

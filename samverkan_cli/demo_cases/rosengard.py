@@ -83,7 +83,7 @@ CASE = DemoCase(
                 "anteckningar": (
                     "Mötet hölls i Made in Rosengårds lokal vid Örtagårdstorget. Vi gick igenom modellen för "
                     "samverkansstöd och de fem kriterierna. Aktörerna har redan gjort två gemensamma "
-                    "trygghetsvandringar i höstas. Kriterium 5 diskuterades särskilt: gruppen ska visa hur "
+                    "trygghetsvandringar under hösten. Kriterium 5 diskuterades särskilt: gruppen ska visa hur "
                     "boende har varit med innan ansökan lämnas in. BRF Ida och Hyresgästföreningen bjuds in "
                     "till nästa vandring."
                 ),
@@ -173,7 +173,7 @@ CASE = DemoCase(
                 ),
                 "k2": criterion(
                     "uppfyllt",
-                    "Gruppen har gjort trygghetsvandringar ihop sedan i höstas och har förtroende bland boende.",
+                    "Gruppen har gjort trygghetsvandringar ihop under hösten och har förtroende bland boende.",
                 ),
                 "k3": criterion(
                     "uppfyllt", "Rosengård Fastigheter bidrar med 150 000 kr; övriga med tid, lokaler och samordning."
