@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,6 +62,7 @@ class _Sweep:
     result: SweepResult = field(default_factory=SweepResult)
     skip: set[str] = field(default_factory=set)
     conflicted: set[int] = field(default_factory=set)
+    only: Collection[int] | None = None
 
 
 def sweep(
@@ -69,9 +71,14 @@ def sweep(
     limit: int = 50,
     worker: str | None = None,
     claim_timeout: timedelta = CLAIM_TIMEOUT,
+    case_ids: Collection[int] | None = None,
 ) -> SweepResult:
-    """Fire every timer due by ``now``, oldest first, then return; what it writes is dated ``now``."""
-    run = _Sweep(engine, now, f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}")
+    """Fire every timer due by ``now``, oldest first, then return; what it writes is dated ``now``.
+
+    ``case_ids`` limits the sweep to those cases' timers (the demo replays its own cases and
+    leaves every other case to the worker).
+    """
+    run = _Sweep(engine, now, f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}", only=case_ids)
     run.result.reclaimed = release_stale_claims(engine, run.now, claim_timeout)
     while claimed := _claim(run, limit):
         run.result.claimed += len(claimed)
@@ -109,6 +116,8 @@ def _claim(run: _Sweep, limit: int) -> list[_Claimed]:
     )
     if run.skip:
         due = due.where(t.c.id.not_in(run.skip))
+    if run.only is not None:
+        due = due.where(t.c.case_id.in_(sorted(run.only)))
     with run.engine.write() as conn:
         rows = conn.execute(
             t.update()

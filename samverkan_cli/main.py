@@ -44,11 +44,20 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from engine.clock import parse_instant
     from samverkan_cli.demo import run_demo
+    from samverkan_cli.demo_plan import DemoError
 
+    try:
+        now = parse_instant(args.now) if args.now else None
+    except ValueError:
+        return _fail(f"ogiltig tidpunkt för --now: {args.now} (ange t.ex. 2027-06-01T08:00:00+02:00)")
     engine = _engine()
     init(engine)
-    run_demo(engine)
+    try:
+        run_demo(engine, now=now, reset=args.reset)
+    except DemoError as err:
+        return _fail(f"demoärendena kunde inte byggas, inget har sparats: {err}")
     return 0
 
 
@@ -133,7 +142,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="skapa/uppgradera databasen, driftsätt BPMN, läs in referensdata").set_defaults(
         func=cmd_init
     )
-    sub.add_parser("demo", help="init plus demoanvändare och demoärenden").set_defaults(func=cmd_demo)
+    demo = sub.add_parser("demo", help="init plus demoanvändare och demoärenden (finns de redan ändras inget)")
+    demo.add_argument("--reset", action="store_true", help="ta bort demoärendena och allt som hör till dem, bygg om")
+    demo.add_argument("--now", help="bygg demon fram till denna tidpunkt i stället för nu (ISO 8601 med tidszon)")
+    demo.set_defaults(func=cmd_demo)
     serve = sub.add_parser("serve", help="starta webbappen och API:t")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)

@@ -1,4 +1,7 @@
-"""Plausible, valid form data for any task, built from its JSON Schema (demo data and tests)."""
+"""Plausible, valid form data for any task, built from its JSON Schema (tests and benchmarks).
+
+The demo does not use it: its collaborations have content of their own (samverkan_cli/demo_cases/).
+"""
 
 from __future__ import annotations
 

@@ -4,12 +4,14 @@ scroll inside their own focusable box, which axe-core checks."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from engine import processes
+from engine.attachments import Store
 from engine.context import SYSTEM, Samverkan
 from engine.roles import ROLES
 from samverkan_cli.demo import DEMO_PASSWORD, run_demo
@@ -38,10 +40,10 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def demo_server(live_server: str, engine: Samverkan) -> str:
-    """The bundled model with `samverkan demo`'s users (password "demo") and twelve cases."""
+def demo_server(live_server: str, engine: Samverkan, tmp_path: Path) -> str:
+    """The bundled model with `samverkan demo`'s users (password "demo") and twelve cases, up to the engine's day."""
     processes.deploy(engine, SYSTEM, MODEL.read_bytes())
-    run_demo(engine)
+    run_demo(engine, store=Store(tmp_path / "bilagor"), now=engine.now(), out=io.StringIO(), progress=io.StringIO())
     return live_server
 
 

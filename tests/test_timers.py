@@ -57,6 +57,15 @@ def test_overdue_timers_fire_once_in_due_order(engine: Samverkan, clock: FixedCl
     assert len(_history(engine, case_id)) == 6
 
 
+def test_a_sweep_limited_to_some_cases_leaves_the_others_due(engine: Samverkan, clock: FixedClock) -> None:
+    mine, other = _deadline_case(engine), _deadline_case(engine)
+    result = timers.sweep(engine, clock.now() + timedelta(days=90), case_ids=[mine])
+    assert (result.fired, result.cases) == (2, 1)
+    assert _history(engine, mine)[-1] == ("ended", "slut_tidsgrans")
+    assert _history(engine, other) == [("started", "start")]
+    assert [r.case_id for r in _timer_rows(engine)] == [other, other]
+
+
 def test_a_failing_firing_is_retried_with_backoff_then_becomes_an_incident(
     engine: Samverkan, clock: FixedClock, api: ApiClient
 ) -> None:

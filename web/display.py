@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.durations import months_in
 from engine.forms import FormLibrary
 from engine.profile import Criteria
 from web.filters import date_sv
@@ -38,11 +39,27 @@ def _scalar(spec: dict[str, Any], value: Any) -> str:
     return str(value)
 
 
+def interval(spec: dict[str, Any], value: str) -> str:
+    """An ISO 8601 interval as the form offered it ("År" also for P1Y), else in months ("Var 18:e månad")."""
+    try:
+        months = months_in(value)
+    except ValueError:
+        return value
+    choices = {months_in(str(c.get("value"))): str(c.get("title", "")) for c in spec.get("x-choices", [])}
+    if months is None:
+        return value
+    if months in choices:
+        return choices[months]
+    return "Varje månad" if months == 1 else f"Var {months}:e månad"
+
+
 def _text(spec: dict[str, Any], value: Any, areas: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if spec.get("x-reference") == "areas":
         return areas.get(str(value), str(value))
+    if spec.get("x-widget") == "interval" and isinstance(value, str):
+        return interval(spec, value)
     source = spec.get("items", spec) if isinstance(value, list) else spec
     titles = dict(zip(source.get("enum", []), source.get("x-enum-titles", []), strict=False))
     if isinstance(value, list):
