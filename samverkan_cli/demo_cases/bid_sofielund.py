@@ -269,6 +269,7 @@ CASE = DemoCase(
                     "delvis", "186 boende nådda; boende bör få en tydligare plats i styrningen, vilket utlovas."
                 ),
                 "rekommendation": "tillstyrk",
+                "foreslaget_belopp_sek": 300_000,
                 "foreslaget_stod": "300 000 kr per år i tre år och en kontaktperson på FGK.",
                 "planerat_sammantrade": MEETING,
             },

@@ -184,6 +184,7 @@ CASE = DemoCase(
                 "k4": criterion("delvis", "Kvällsvärdarna hade kommit ändå; mervärdet ligger i dialogen med boende."),
                 "k5": criterion("uppfyllt", "Boendeföreningen är med från början; 143 boende har svarat."),
                 "rekommendation": "tillstyrk",
+                "foreslaget_belopp_sek": 600_000,
                 "foreslaget_stod": "600 000 kr under två år, för samordning och dialog med boende.",
                 "planerat_sammantrade": MEETING,
             },

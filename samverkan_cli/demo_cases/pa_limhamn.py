@@ -122,6 +122,7 @@ CASE = DemoCase(
                 ),
                 "k5": criterion("uppfyllt", "211 boende har svarat; boendeföreningen är med."),
                 "rekommendation": "tillstyrk",
+                "foreslaget_belopp_sek": 400_000,
                 "foreslaget_stod": (
                     "400 000 kr för torget och dialogen. Marknadsföringen (300 000 kr) föreslås inte få stöd."
                 ),

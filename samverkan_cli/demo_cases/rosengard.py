@@ -185,6 +185,7 @@ CASE = DemoCase(
                     "uppfyllt", "64 boende har nåtts vid vandringar och dialoger; boende sitter i styrgruppen."
                 ),
                 "rekommendation": "tillstyrk",
+                "foreslaget_belopp_sek": 450_000,
                 "foreslaget_stod": (
                     "450 000 kr för kalenderåret, kontaktperson på FGK och prioriterad hantering av "
                     "felanmälningar från rundorna."

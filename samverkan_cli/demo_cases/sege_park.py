@@ -175,6 +175,7 @@ CASE = DemoCase(
                     "Staden har tagit initiativet just för att bygga upp samarbetena, och boendeföreningen "
                     "leder arbetet. Övriga kriterier är uppfyllda."
                 ),
+                "foreslaget_belopp_sek": 400_000,
                 "foreslaget_stod": "400 000 kr under två år och tillfälliga odlingslådor.",
                 "planerat_sammantrade": MEETING,
             },

@@ -108,6 +108,7 @@ CASE = DemoCase(
                 "k4": criterion("uppfyllt", "Grannarna tar ansvar för gatan tillsammans med handeln."),
                 "k5": criterion("uppfyllt", "236 boende nådda; hyresgästföreningen är med från början."),
                 "rekommendation": "tillstyrk",
+                "foreslaget_belopp_sek": 380_000,
                 "foreslaget_stod": "380 000 kr för sommaren, om nämnden inte hänvisar till programmet för sommargator.",
                 "planerat_sammantrade": MEETING,
             },

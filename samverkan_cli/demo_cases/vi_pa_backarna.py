@@ -127,6 +127,7 @@ CASE = DemoCase(
                 "k4": criterion("uppfyllt", "Föreningen når grannar som bostadsbolagen inte når."),
                 "k5": criterion("uppfyllt", "Initiativet kommer från boende; 97 boende har deltagit."),
                 "rekommendation": "tillstyrk",
+                "foreslaget_belopp_sek": 350_000,
                 "foreslaget_stod": (
                     "350 000 kr under två år och en kontaktperson som stöttar föreningen med uppföljningen."
                 ),
