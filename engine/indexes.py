@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select
 
-from engine import schema
+from engine import limits, schema
 from engine.definitions import Definition
-from engine.errors import Conflict
+from engine.errors import Conflict, Invalid
 from engine.history import Event
 from engine.runtime import OpenTask, WaitingTimer
 
@@ -188,8 +188,15 @@ def write_notifications(conn: Connection, case_id: int, events: list[Event], now
 
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    """The case data as the case row holds it: anything JSON cannot hold becomes its text."""
+    """The case data as the case row holds it: anything JSON cannot hold becomes its text.
+
+    Refuses data over :data:`engine.limits.MAX_DATA_BYTES` (:class:`Invalid`, so the step's
+    transaction rolls back and the case stays as it was).
+    """
     text = orjson.dumps(data, default=str, option=_AS_TEXT)
+    if len(text) > limits.MAX_DATA_BYTES:
+        message = limits.data_too_large(len(text))
+        raise Invalid(message, details=[{"field": "data", "message": message}], code="data_too_large")
     return dict(orjson.loads(text))
 
 
