@@ -163,7 +163,10 @@ def main() -> None:
     for label, row in rows.items():
         print(f"{label:<48}{row['before_us']:>11.1f}{row['now_us']:>12.1f}{row['now_us'] / row['before_us']:>8.2f}")
     print("(one run; the machine may be shared, compare the ratio)")
-    summary = {f"{label} µs before → guarded": f"{r['before_us']:.1f} → {r['now_us']:.1f}" for label, r in rows.items()}
+    summary = {
+        f"{label} (µs)": f"{r['before_us']:.1f} → {r['now_us']:.1f} ({r['now_us'] / r['before_us']:.2f}×)"
+        for label, r in rows.items()
+    }
     print("RESULT " + json.dumps({"sandbox": summary}))
 
 

@@ -69,6 +69,24 @@ def update_case(
         raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
 
 
+_MOVE_LOCK = (
+    schema.cases.update()
+    .where(schema.cases.c.id == bindparam("case_id"))
+    .values(lock_version=schema.cases.c.lock_version + 1)
+    .returning(schema.cases.c.lock_version)
+)
+
+
+def move_lock(conn: Connection, case_id: int) -> int:
+    """Move the case's lock version on without a step; returns the new version.
+
+    For changes to a case's tasks that do not run its workflow (claiming, releasing): a step of
+    the case that loaded before this commits fails its optimistic update, and on PostgreSQL the
+    row lock taken here waits for a step that is saving to commit first.
+    """
+    return int(conn.execute(_MOVE_LOCK, {"case_id": case_id}).scalar_one())
+
+
 def sync_tasks(
     conn: Connection,
     case_id: int,
