@@ -56,12 +56,12 @@ DATA: dict[str, Any] = {
 }
 
 CONDITIONS = {
-    "condition: antal_boende > 0": "antal_boende > 0",
-    'condition: beslut in ("beviljat", …)': 'beslut in ("beviljat", "delvis_beviljat")',
-    "condition: uppfoljning_nr < antal_uppfoljningar": "uppfoljning_nr < antal_uppfoljningar",
+    "cond: antal_boende > 0": "antal_boende > 0",
+    "cond: beslut in (…)": 'beslut in ("beviljat", "delvis_beviljat")',
+    "cond: uppfoljning_nr < antal": "uppfoljning_nr < antal_uppfoljningar",
 }
 SCRIPTS = {
-    "script: oppna_uppfoljning (model)": (
+    "script: oppna_uppfoljning": (
         "uppfoljningsdatum = nasta_uppfoljning\n"
         "uppfoljning_nr = uppfoljning_nr + 1\n"
         'rapport_senast = add_duration(uppfoljningsdatum, "P30D")\n'
@@ -70,7 +70,7 @@ SCRIPTS = {
         "else:\n"
         '    nasta_uppfoljning = ""\n'
     ),
-    "script: berakna_uppfoljningar (model)": (
+    "script: berakna_uppfoljningar": (
         "try:\n"
         '    uppfoljningsintervall = uppfoljningsintervall or "P12M"\n'
         "except NameError:\n"
@@ -78,7 +78,7 @@ SCRIPTS = {
         "uppfoljningar = follow_up_dates(period_start, period_slut, uppfoljningsintervall)\n"
         "antal_uppfoljningar = len(uppfoljningar)\n"
     ),
-    "script: sum over 100 rows (loop)": (
+    "script: loop over 100 rows": (
         "total = 0\nfor rad in rader:\n    if rad['belopp'] > 0:\n        total += rad['belopp']\n"
     ),
 }

@@ -90,7 +90,8 @@ class Budget:
             self.deadline = min(self.deadline, step[0])
         self.allocated = 0
         self.tripped: str | None = None
-        # A C-level iterator: True CHECK_EVERY times, then one look at the clock (which may raise).
+        # A C-level iterator: True CHECK_EVERY times between looks at the clock; once a bound
+        # tripped, every call raises it (see _batch).
         self.tick: Callable[[], bool] = chain.from_iterable(starmap(self._batch, repeat(()))).__next__
 
     # --- the bounds -----------------------------------------------------------------------
