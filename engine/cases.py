@@ -14,14 +14,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine import history, inputs, queries, schema
+from engine import history, indexes, inputs, queries, schema
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.form_checks import form_errors
 from engine.history import Event
 from engine.processes import latest_version
 from engine.step import ACTIVE, Saved, Step
-from engine.task_access import check_open_for, open_task_for, task_row
+from engine.task_access import check_open_for, task_row
 from engine.timer_claims import release_claims
 
 STARTERS = ("kontaktperson", "admin")
@@ -114,39 +114,49 @@ def _insert_case(
 
 def claim_task(engine: Samverkan, user: User, task_id: str) -> None:
     with engine.write() as conn:
-        task = open_task_for(conn, user, task_id)
-        if task.assignee == user.username:
+        if task_row(conn, task_id).assignee == user.username:
             return
-        result = conn.execute(
-            schema.tasks.update()
-            .where(schema.tasks.c.id == task_id, schema.tasks.c.assignee.is_(None), schema.tasks.c.state == "open")
-            .values(assignee=user.username)
-        )
-        if result.rowcount != 1:
+        task = _locked_task(engine, conn, task_id)
+        check_open_for(task, user)
+        if task.assignee is not None:
             raise Conflict("Uppgiften är redan tagen av någon annan.", code="claimed")
+        conn.execute(schema.tasks.update().where(schema.tasks.c.id == task_id).values(assignee=user.username))
         history.write(conn, task.case_id, engine.now(), [Event("claimed", user.username, task.element_id, {})])
 
 
 def unclaim_task(engine: Samverkan, user: User, task_id: str) -> None:
     with engine.write() as conn:
-        task = task_row(conn, task_id)
+        if task_row(conn, task_id).assignee is None:
+            return
+        task = _locked_task(engine, conn, task_id)
         if task.assignee is None:
             return
         if task.assignee != user.username and not user.has(*RELEASERS):
             raise Forbidden(
                 "Endast den som tagit uppgiften, chef eller administratör kan släppa den.", code="forbidden"
             )
-        conn.execute(
-            schema.tasks.update()
-            .where(schema.tasks.c.id == task_id, schema.tasks.c.assignee == task.assignee)
-            .values(assignee=None)
-        )
+        if task.state != "open":
+            raise Conflict("Uppgiften är inte längre öppen.", code="task_closed")
+        conn.execute(schema.tasks.update().where(schema.tasks.c.id == task_id).values(assignee=None))
         history.write(
             conn,
             task.case_id,
             engine.now(),
             [Event("unclaimed", user.username, task.element_id, {"from": task.assignee})],
         )
+
+
+def _locked_task(engine: Samverkan, conn: Connection, task_id: str) -> Any:
+    """The task row, read again after taking its case's lock as every change of the case does.
+
+    A claim or release moves the case's lock version on (see :func:`indexes.move_lock`): a
+    completion that read the task before fails its optimistic update instead of closing a task
+    that meanwhile was claimed, and one that is saving makes us wait and then see the task closed.
+    """
+    case_id = task_row(conn, task_id).case_id
+    version = indexes.move_lock(conn, case_id)
+    engine.after_commit(conn, lambda: engine.workflows.moved(case_id, version - 1, version))
+    return task_row(conn, task_id)
 
 
 def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> dict[str, Any]:

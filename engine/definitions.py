@@ -456,8 +456,22 @@ def _check_expressions(root: Any, problem: Any) -> None:
     for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
         error = check_source(node.text or "", is_script=False)
         if error:
-            problem(node.getparent().get("id"), f"Villkoret är inte tillåtet: {error}")
-    for node in root.iter(f"{{{BPMN_NS}}}script"):
+            flow = node.getparent()
+            problem(flow.get("id"), f"Villkoret på flödet ”{_name_of(flow)}” är inte tillåtet: {error}")
+    scripts = [
+        (node, node.getparent())
+        for tag in (f"{{{BPMN_NS}}}script", f"{{{SPIFF_NS}}}preScript", f"{{{SPIFF_NS}}}postScript")
+        for node in root.iter(tag)
+    ]
+    for node, parent in scripts:
         error = check_source(node.text or "", is_script=True)
         if error:
-            problem(node.getparent().get("id"), f"Skriptet är inte tillåtet: {error}")
+            # A pre- or post-script sits in the element's extensionElements.
+            element = parent if parent.get("id") else parent.getparent()
+            problem(element.get("id"), f"Skriptet i ”{_name_of(element)}” är inte tillåtet: {error}")
+
+
+def _name_of(node: Any) -> str:
+    """An element as a person knows it: its name, else its id (shortened for messages)."""
+    text = str(node.get("name") or node.get("id") or "?")
+    return text if len(text) <= 80 else text[:79] + "…"

@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select
 
-from engine import schema
+from engine import limits, schema
 from engine.definitions import Definition
-from engine.errors import Conflict
+from engine.errors import Conflict, Invalid
 from engine.history import Event
 from engine.runtime import OpenTask, WaitingTimer
 
@@ -67,6 +67,24 @@ def update_case(
     )
     if result.rowcount != 1:
         raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
+
+
+_MOVE_LOCK = (
+    schema.cases.update()
+    .where(schema.cases.c.id == bindparam("case_id"))
+    .values(lock_version=schema.cases.c.lock_version + 1)
+    .returning(schema.cases.c.lock_version)
+)
+
+
+def move_lock(conn: Connection, case_id: int) -> int:
+    """Move the case's lock version on without a step; returns the new version.
+
+    For changes to a case's tasks that do not run its workflow (claiming, releasing): a step of
+    the case that loaded before this commits fails its optimistic update, and on PostgreSQL the
+    row lock taken here waits for a step that is saving to commit first.
+    """
+    return int(conn.execute(_MOVE_LOCK, {"case_id": case_id}).scalar_one())
 
 
 def sync_tasks(
@@ -188,8 +206,15 @@ def write_notifications(conn: Connection, case_id: int, events: list[Event], now
 
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    """The case data as the case row holds it: anything JSON cannot hold becomes its text."""
+    """The case data as the case row holds it: anything JSON cannot hold becomes its text.
+
+    Refuses data over :data:`engine.limits.MAX_DATA_BYTES` (:class:`Invalid`, so the step's
+    transaction rolls back and the case stays as it was).
+    """
     text = orjson.dumps(data, default=str, option=_AS_TEXT)
+    if len(text) > limits.MAX_DATA_BYTES:
+        message = limits.data_too_large(len(text))
+        raise Invalid(message, details=[{"field": "data", "message": message}], code="data_too_large")
     return dict(orjson.loads(text))
 
 

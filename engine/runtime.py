@@ -20,6 +20,9 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_STATE_VERSIO
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -30,7 +33,7 @@ from engine import clock as clock_module
 from engine import state_codec
 from engine.clock import FixedClock
 from engine.definitions import Definition
-from engine.sandbox import Sandbox
+from engine.sandbox import Sandbox, ScriptLimit, ScriptRefused, step_budget
 
 # Our own envelope around the instance; bump it and add a migration when it changes.
 # Format 2 holds either our compact encoding ("instance") or SpiffWorkflow's ("workflow").
@@ -168,7 +171,7 @@ class Runtime:
         overdue timers one due moment at a time. Timers land on working days when first
         evaluated (see :mod:`engine.working_days`).
         """
-        with clock_module.using(FixedClock(at)):
+        with clock_module.using(FixedClock(at)), step_budget():
             try:
                 for _ in range(1000):
                     workflow.refresh_timers()
@@ -191,7 +194,7 @@ class Runtime:
         if task is None or task.state != TaskState.READY:
             raise KeyError(task_id)
         task.data.update(data)
-        with clock_module.using(FixedClock(at)):
+        with clock_module.using(FixedClock(at)), step_budget():
             try:
                 task.run()
             except SpiffWorkflowException as err:
@@ -338,5 +341,34 @@ def _element_of(err: SpiffWorkflowException) -> str | None:
 
 
 def _message_of(err: SpiffWorkflowException) -> str:
+    said = _sandbox_said(err)
+    if isinstance(said, ScriptLimit):
+        return f"{_what_ran(err)} {said.reason}."
+    if isinstance(said, ScriptRefused):
+        return f"{_what_ran(err)} är inte tillåtet: {said.reason}."
     text = str(err).strip() or type(err).__name__
     return text[:1000]
+
+
+def _sandbox_said(err: BaseException) -> ScriptLimit | ScriptRefused | None:
+    """The sandbox's refusal or tripped bound, if that is what SpiffWorkflow's exception wraps."""
+    seen: BaseException | None = err
+    for _ in range(20):
+        if seen is None or isinstance(seen, ScriptLimit | ScriptRefused):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _what_ran(err: SpiffWorkflowException) -> str:
+    """``Skriptet i ”Beräkna”``: the kind of code and the element it belongs to, for the incident."""
+    task = getattr(err, "task", None)
+    spec = getattr(task, "task_spec", None) or getattr(err, "task_spec", None)
+    name = getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
+    if isinstance(spec, ScriptTask):
+        return f"Skriptet i ”{name}”"
+    if isinstance(spec, ExclusiveGateway | InclusiveGateway):
+        return f"Ett villkor vid ”{name}”"
+    if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+        return f"Timeruttrycket i ”{name}”"
+    return f"Uttrycket i ”{name}”"

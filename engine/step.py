@@ -25,6 +25,7 @@ from engine.errors import Conflict, NotFound
 from engine.history import Event
 from engine.pruning import prune_finished_history
 from engine.runtime import Snapshot, StepError, WaitingTimer
+from engine.sandbox import step_budget
 from engine.task_context import task_context
 
 ACTIVE, COMPLETED = "active", "completed"
@@ -195,13 +196,15 @@ class Step:
         Overdue timers fire one due moment at a time, so a reminder due before an interrupting
         deadline fires before the deadline cancels it, and timers reached on the way count from
         when they were due. A failing script raises :class:`StepError`: the caller's transaction
-        rolls back and nothing is saved (the worker retries, then reports an incident).
+        rolls back and nothing is saved (the worker retries, then reports an incident). All the
+        runs share one time budget (:data:`engine.limits.STEP_SECONDS`).
         """
-        for _ in range(1000):
-            due = [timer.due_at for timer in self._snapshot().timers if timer.due_at <= self.now]
-            if not due:
-                break
-            self._run(min(due) + _JUST_AFTER)
+        with step_budget():
+            for _ in range(1000):
+                due = [timer.due_at for timer in self._snapshot().timers if timer.due_at <= self.now]
+                if not due:
+                    break
+                self._run(min(due) + _JUST_AFTER)
         return len(self._newly_fired())
 
     def retry(self, data: dict[str, Any], actor: str) -> list[str]:

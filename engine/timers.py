@@ -4,14 +4,14 @@ Several workers may sweep at once. A worker claims rows by moving them from ``wa
 ``firing`` in one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers take
 different rows; on SQLite the write lock serializes claims). Each case is then fired in its
 own transaction under the case's optimistic lock; the step removes the fired timers' rows in
-that same transaction, so a timer that has fired can never fire again. Rows claimed by a
-worker that died are waiting again after :data:`CLAIM_TIMEOUT`.
+that same transaction, so a timer that has fired can never fire again. Rows claimed by a sweep
+whose process is gone are waiting again at the start of the next sweep (see
+:mod:`engine.sweep_turn`); rows of a claimer that may still be alive, after :data:`CLAIM_TIMEOUT`.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +23,7 @@ from engine import cases, schema
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.runtime import StepError
+from engine.sweep_turn import Turn, stale_tokens, take_turn
 from engine.timer_claims import FIRING, WAITING, release_rows
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,19 @@ def sweep(
     worker: str | None = None,
     claim_timeout: timedelta = CLAIM_TIMEOUT,
     case_ids: Collection[int] | None = None,
+    turn: Turn | None = None,
 ) -> SweepResult:
     """Fire every timer due by ``now``, oldest first, then return; what it writes is dated ``now``.
 
     ``case_ids`` limits the sweep to those cases' timers (the demo replays its own cases and
-    leaves every other case to the worker).
+    leaves every other case to the worker). ``turn`` is the caller's (``samverkan worker`` holds
+    one for its whole tick); without it the sweep takes its own.
     """
-    run = _Sweep(engine, now, f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}", only=case_ids)
-    run.result.reclaimed = release_stale_claims(engine, run.now, claim_timeout)
+    if turn is None:
+        with take_turn(engine, worker) as own:
+            return sweep(engine, now, limit, worker, claim_timeout, case_ids, own)
+    run = _Sweep(engine, now, turn.token, only=case_ids)
+    run.result.reclaimed = release_stale_claims(engine, run.now, claim_timeout, turn)
     while claimed := _claim(run, limit):
         run.result.claimed += len(claimed)
         for case_id, rows in _by_case(claimed).items():
@@ -87,14 +93,19 @@ def sweep(
     return run.result
 
 
-def release_stale_claims(engine: Samverkan, now: datetime, timeout: timedelta = CLAIM_TIMEOUT) -> int:
-    """Rows left in ``firing`` by a worker that died are waiting again once the timeout passed."""
+def release_stale_claims(
+    engine: Samverkan, now: datetime, timeout: timedelta = CLAIM_TIMEOUT, turn: Turn | None = None
+) -> int:
+    """Rows left in ``firing`` by a sweep that is gone (see ``turn``), or claimed ``timeout`` ago, wait again."""
     t = schema.timers
     with engine.write() as conn:
+        claimers = conn.execute(select(t.c.claimed_by).where(t.c.state == FIRING).distinct()).scalars()
+        gone = stale_tokens(conn, turn, (c for c in claimers if c)) if turn is not None else set()
+        stale = t.c.claimed_at < now - timeout
+        if gone:
+            stale = or_(stale, t.c.claimed_by.in_(sorted(gone)))
         result = conn.execute(
-            t.update()
-            .where(t.c.state == FIRING, t.c.claimed_at < now - timeout)
-            .values(state=WAITING, claimed_by=None, claimed_at=None)
+            t.update().where(t.c.state == FIRING, stale).values(state=WAITING, claimed_by=None, claimed_at=None)
         )
     if result.rowcount:
         log.warning("%d timers claimed by a stopped worker are waiting again", result.rowcount)

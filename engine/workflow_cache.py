@@ -34,6 +34,13 @@ class WorkflowCache:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def moved(self, case_id: int, old_version: int, new_version: int) -> None:
+        """The case's lock version moved on without its workflow changing (a claim): keep the entry valid."""
+        with self._lock:
+            entry = self._items.get(case_id)
+            if entry is not None and entry[0] == old_version:
+                self._items[case_id] = (new_version, entry[1])
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -6,12 +6,9 @@ several worker processes at once. Never started inside the web app.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import signal
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -22,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine import attachments, notifications, timers
 from engine.clock import FixedClock, SystemClock, parse_instant
 from engine.context import Samverkan
+from engine.sweep_turn import take_turn
 
 log = logging.getLogger("samverkan.worker")
 
@@ -49,8 +47,9 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
     store = attachments.Store(attachments.default_directory())
 
     def tick() -> None:
-        with _take_turns(engine):
-            result = timers.sweep(engine, engine.now())
+        # The turn spans the whole tick: on SQLite, workers take turns; a dead one's claims are stale.
+        with take_turn(engine) as turn:
+            result = timers.sweep(engine, engine.now(), turn=turn)
             # Per message, outside any transaction; SMTP trouble is recorded on the rows, not raised.
             sent = notifications.deliver_pending(engine, mail).sent
             removed = attachments.remove_unused(engine, store)
@@ -92,23 +91,3 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
     scheduler.start()
     engine.db.dispose()
     return 0
-
-
-@contextlib.contextmanager
-def _take_turns(engine: Samverkan) -> Iterator[None]:
-    """On SQLite, worker processes sweep one at a time.
-
-    SQLite has one writer at a time; two workers firing back-to-back transactions starve each
-    other on the busy timeout. A file lock next to the database makes them take turns (the
-    second then finds nothing left to fire). PostgreSQL workers sweep side by side.
-    """
-    database = engine.db.url.database if engine.db.dialect.name == "sqlite" else None
-    if not database or database == ":memory:":
-        yield
-        return
-    with open(f"{database}.worker-lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
-from engine import accounts, cases, notifications, processes, queries, schema, timers
+from engine import accounts, cases, notifications, processes, queries, schema, sweep_turn, timers
 from engine.clock import FixedClock
 from engine.context import Samverkan, User
 from tests.http import ApiClient
@@ -104,22 +104,61 @@ def test_a_failing_firing_is_retried_with_backoff_then_becomes_an_incident(
     assert timers.sweep(engine, due + timedelta(days=2)).claimed == 1
 
 
-def test_rows_claimed_by_a_dead_worker_are_claimed_again_after_the_timeout(
-    engine: Samverkan, clock: FixedClock
-) -> None:
-    case_id = _deadline_case(engine)
-    due = clock.now() + timedelta(days=4)
-    with engine.db.begin() as conn:  # as a worker killed right after claiming leaves them
+def _claim_as(engine: Samverkan, token: str, at: Any) -> None:
+    with engine.db.begin() as conn:  # as a sweep killed right after claiming leaves them
         conn.execute(
             update(schema.timers)
             .where(schema.timers.c.element_id == "paminnelse")
-            .values(state="firing", claimed_by="dead:1", claimed_at=due)
+            .values(state="firing", claimed_by=token, claimed_at=at)
         )
-    assert timers.sweep(engine, due + timedelta(minutes=1)).fired == 0
-    result = timers.sweep(engine, due + timers.CLAIM_TIMEOUT + timedelta(minutes=1))
+
+
+def test_rows_claimed_by_a_sweep_that_is_gone_are_claimed_again_at_once(engine: Samverkan, clock: FixedClock) -> None:
+    """A dead sweep holds no turn (SQLite) and no advisory lock (PostgreSQL): no need to wait."""
+    case_id = _deadline_case(engine)
+    due = clock.now() + timedelta(days=4)
+    _claim_as(engine, "worker:4242:123456789", due)
+    result = timers.sweep(engine, due + timedelta(minutes=1))
     assert (result.reclaimed, result.fired) == (1, 1)
     assert _history(engine, case_id).count(("reminder", "handla")) == 1
     assert [r.element_id for r in _timer_rows(engine)] == ["tidsgrans"]
+
+
+@pytest.mark.parametrize("token", ["worker:4242:123456789", "worker:3f2a9c1b0d4e"])
+def test_rows_claimed_by_a_sweep_that_may_be_alive_wait_for_the_timeout(
+    engine: Samverkan, clock: FixedClock, token: str
+) -> None:
+    """PostgreSQL: a claimer whose lock is held (or whose token, from an older version, names none) is waited for."""
+    if engine.db.dialect.name != "postgresql":
+        pytest.skip("on SQLite sweeps take turns: a claim that is not the sweep's own is always a dead one's")
+    case_id = _deadline_case(engine)
+    due = clock.now() + timedelta(days=4)
+    _claim_as(engine, token, due)
+    with engine.db.connect() as alive:
+        key = sweep_turn.key_of(token)
+        if key is not None:
+            alive.execute(text("SELECT pg_advisory_lock(:s, :k)"), {"s": sweep_turn.LOCK_SPACE, "k": key})
+        assert timers.sweep(engine, due + timedelta(minutes=1)).fired == 0
+        result = timers.sweep(engine, due + timers.CLAIM_TIMEOUT + timedelta(minutes=1))
+        assert (result.reclaimed, result.fired) == (1, 1)
+        alive.rollback()
+    assert _history(engine, case_id).count(("reminder", "handla")) == 1
+
+
+def test_a_turn_holds_its_lock_while_it_runs_and_not_after(engine: Samverkan) -> None:
+    with sweep_turn.take_turn(engine, "prov") as turn, engine.db.connect() as conn:
+        assert turn.token.startswith("prov:")
+        assert sweep_turn.stale_tokens(conn, turn, [turn.token]) == set()
+        other = sweep_turn.Turn("prov:1:77")
+        if engine.db.dialect.name == "postgresql":
+            # Seen from another sweep, this one is alive.
+            assert sweep_turn.stale_tokens(conn, other, [turn.token]) == set()
+        else:
+            assert turn.alone
+    with engine.db.connect() as conn:
+        assert sweep_turn.stale_tokens(conn, sweep_turn.Turn("prov:1:77"), [turn.token]) == (
+            {turn.token} if engine.db.dialect.name == "postgresql" else set()
+        )
 
 
 def test_the_sweep_acts_at_the_instant_it_is_given_and_leaves_the_clock_alone(

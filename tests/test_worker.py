@@ -107,6 +107,32 @@ def test_a_worker_killed_mid_sweep_loses_no_timer_and_fires_none_twice(
         assert conn.execute(select(func.count()).select_from(schema.timers)).scalar_one() == 0
 
 
+def test_a_rerun_at_the_same_instant_right_after_kill_9_fires_everything_exactly_once(
+    engine: Samverkan, database_url: str, due: str, tmp_path: Path
+) -> None:
+    """The dead worker's claims end with its process: no five minutes' wait, no second --now needed."""
+    worker = _worker(database_url, tmp_path, "--once", "--now", due)
+    deadline = time.monotonic() + 120  # a guard against hanging, not a speed claim
+    while sum(_fired_per_case(engine).values()) < 20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    _output(worker)
+    assert 20 <= sum(_fired_per_case(engine).values()) < CASES, "the worker was meant to die mid-sweep"
+    with engine.db.connect() as conn:
+        left_claimed = conn.execute(
+            select(func.count()).select_from(schema.timers).where(schema.timers.c.state == "firing")
+        ).scalar_one()
+
+    rerun = _finish(_worker(database_url, tmp_path, "--once", "--now", due))
+    fired = _fired_per_case(engine)
+    assert len(fired) == CASES and set(fired.values()) == {1}
+    with engine.db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.timers)).scalar_one() == 0
+    if left_claimed:
+        assert "claimed by a stopped worker are waiting again" in rerun
+
+
 @pytest.mark.parametrize("now", ["2027-03-01T09:00:00", "i morgon"])
 def test_now_must_be_a_timezone_aware_instant(engine: Samverkan, database_url: str, tmp_path: Path, now: str) -> None:
     worker = _worker(database_url, tmp_path, "--once", "--now", now)

@@ -383,7 +383,12 @@ PATHS: dict[str, Any] = {
     "/tasks/{task_id}/claim": {"post": _op("Ta uppgiften", _json(_ref("Task")), 403, 404, 409, parameters=[_TASK_ID])},
     "/tasks/{task_id}/unclaim": {
         "post": _op(
-            "Släpp uppgiften (den som tagit den, chef, admin)", _json(_ref("Task")), 403, 404, parameters=[_TASK_ID]
+            "Släpp uppgiften (den som tagit den, chef, admin); 409 om den inte längre är öppen",
+            _json(_ref("Task")),
+            403,
+            404,
+            409,
+            parameters=[_TASK_ID],
         )
     },
     "/tasks/{task_id}/complete": {
