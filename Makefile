@@ -44,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules web/static/build
+	rm -rf $(VENV) node_modules web/static/build .setuptools-build dist

@@ -21,8 +21,7 @@ from engine.db import migrate
 from engine.errors import DomainError
 from engine.roles import ROLES
 from samverkan_cli.errors import describe_database_error
-
-BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+from samverkan_data import BPMN_DIR
 
 
 def _engine() -> Samverkan:

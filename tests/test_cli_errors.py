@@ -12,7 +12,7 @@ import pytest
 
 SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "bpmn" / "samverkansstod.bpmn"
+MODEL = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 
 
 def _run(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
