@@ -34,6 +34,7 @@ def _engine(args: argparse.Namespace, create: bool = False) -> Samverkan:
     settings: Settings = args.settings
     if create:
         settings.home.mkdir(parents=True, exist_ok=True)
+        settings.attachments_dir.mkdir(parents=True, exist_ok=True)
     else:
         _require_database(settings)
     return Samverkan.from_settings(settings)

@@ -86,9 +86,9 @@ class DatabaseCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[Metric]:
-        now = datetime.now(UTC)  # wall clock, like the workers' heartbeats
         try:
-            figures = monitoring.gauges(self.engine, now)
+            # Timers are due by the engine's clock (the workers fire by it); heartbeats are wall-clock.
+            figures = monitoring.gauges(self.engine, self.engine.now())
         except SQLAlchemyError:
             log.warning("databasen svarade inte när mätvärdena hämtades", exc_info=True)
             yield GaugeMetricFamily("samverkan_database_up", "1 när databasen svarar", value=0)
@@ -96,7 +96,7 @@ class DatabaseCollector(Collector):
         yield GaugeMetricFamily("samverkan_database_up", "1 när databasen svarar", value=1)
         for name, text in GAUGES.items():
             yield GaugeMetricFamily(f"samverkan_{name}", text, value=figures[name])
-        yield from _worker_metrics(figures["workers"], now)
+        yield from _worker_metrics(figures["workers"], datetime.now(UTC))
 
 
 def _worker_metrics(beats: list[monitoring.WorkerBeat], now: datetime) -> Iterator[Metric]:
