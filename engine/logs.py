@@ -60,6 +60,7 @@ def dict_config(settings: Settings) -> dict[str, Any]:
             "spiff": {"level": "WARNING"},
             "werkzeug": {"level": "WARNING"},
             "alembic": {"level": "WARNING"},
+            "apscheduler": {"level": "WARNING"},  # two lines per sweep; the worker logs its own
             "gunicorn.error": {"level": settings.log_level, **ours},
             "gunicorn.access": {"level": "WARNING", **ours},
         },

@@ -96,7 +96,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = _engine(args)
     _tell_database(args)
     init(engine)  # the demo server: migrations and the bundled models first, as `samverkan demo` left them
-    logs.configure(args.settings)
+    logs.configure(args.settings)  # werkzeug's own request lines give way to ours (with request ids)
+    print(f"Samverkan: http://{args.host}:{args.port} (demoservern; produktion: serve --workers N)", flush=True)
     run_simple(args.host, args.port, create_app(engine=engine), threaded=True)
     return 0
 

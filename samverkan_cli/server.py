@@ -77,7 +77,7 @@ def check_schema(settings: Settings) -> None:
     newest = set(ScriptDirectory.from_config(config).get_heads())
     if current != newest:
         message = f"Databasens struktur är inte den här versionens: {INIT_HINT}"
-        raise CommandError(f"{message} ({settings.database_label})")
+        raise CommandError(f"{message} (databas: {settings.database_label})")
 
 
 def _script_config() -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.context import Samverkan
 from engine.settings import Settings, SettingsError, variables
 from samverkan_data import FORMS_DIR
 
@@ -136,6 +137,17 @@ def test_a_setting_that_cannot_be_used_stops_a_command_in_one_line(tmp_path: Pat
         1,
         "samverkan: SAMVERKAN_TOKEN_DAYS ska vara ett heltal som är minst 1, inte 'nittio'\n",
     )
+
+
+def test_the_production_server_refuses_a_schema_that_is_not_this_versions(
+    engine: Samverkan, database_url: str, tmp_path: Path
+) -> None:
+    """Made without migrations (as the test fixtures make theirs): `samverkan init` must run first."""
+    run = _run(tmp_path, "serve", "--workers", "2", "--port", "1", DATABASE_URL=database_url)
+    assert run.returncode == 1 and run.stdout == ""
+    assert run.stderr.startswith(
+        "samverkan: Databasens struktur är inte den här versionens: kör `samverkan init` (databas: "
+    ) and len(run.stderr.splitlines()) == 1, run.stderr
 
 
 def test_commands_run_anywhere_agree_on_the_instance(tmp_path: Path) -> None:
