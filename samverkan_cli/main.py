@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers is not None:
-        from samverkan_cli.server import serve  # sets up the metrics folder before anything imports prometheus
+        from samverkan_cli.server import serve  # gunicorn; it names the metrics folder before prometheus is imported
 
         _require_database(args.settings)
         return serve(args.settings, args.host, args.port, args.workers)
