@@ -51,4 +51,4 @@ bench: $(STAMP) $(PANGO) $(FONTS)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules web/static/build
+	rm -rf $(VENV) node_modules web/static/build .setuptools-build dist

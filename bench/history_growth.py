@@ -87,7 +87,7 @@ def run(url: str, sample: int = 10) -> tuple[list[tuple[float, int]], list[tuple
     engine = Samverkan(db=make_engine(url), clock=clock)
     create_schema(engine.db)
     reference.load_example_areas(engine)
-    processes.deploy(engine, SYSTEM, (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes())
+    processes.deploy(engine, SYSTEM, (ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn").read_bytes())
     old = _granted_case(engine, "Lång samverkan")
     for _ in range(PERIODS - 1):
         _period(engine, clock, old)

@@ -41,7 +41,7 @@ PATHS = ("/overview", "/api/v1/overview", "/areas")
 
 
 def populate(engine: Samverkan, n: int) -> None:
-    processes.deploy(engine, SYSTEM, (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes())
+    processes.deploy(engine, SYSTEM, (ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn").read_bytes())
     with engine.db.connect() as conn:
         definition = engine.definition(conn, "samverkansstod", 1)
     tasks = [e for e in definition.elements.values() if e.kind == "userTask"]

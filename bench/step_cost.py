@@ -34,7 +34,7 @@ from engine.runtime import Runtime  # noqa: E402
 from engine.workflow_cache import WorkflowCache  # noqa: E402
 from samverkan_cli.sample import sample_data  # noqa: E402
 
-MODEL = (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes()
+MODEL = (ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn").read_bytes()
 FORMS = FormLibrary()
 KP = User("bench", frozenset({"kontaktperson"}))
 SPINE = ("registrera_initiativ", "forsta_mote", "tidig_boendeinvolvering", "registrera_ansokan")

@@ -1,7 +1,7 @@
 // Lints a BPMN file with the modeler's bpmnlint configuration (or, with --recommended, plain
 // bpmnlint:recommended) and prints category, rule, element id and message per report, with the
 // element's incoming flows where it has several (to judge joins). Usage:
-//   node build/lint-model.mjs [bpmn/samverkansstod.bpmn] [--recommended]
+//   node build/lint-model.mjs [samverkan_data/bpmn/samverkansstod.bpmn] [--recommended]
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const { Linter } = require("bpmnlint");
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith("--")) || "bpmn/samverkansstod.bpmn";
+const file = args.find((a) => !a.startsWith("--")) || "samverkan_data/bpmn/samverkansstod.bpmn";
 const rules = args.includes("--recommended") ? require("bpmnlint/config/recommended").rules : lintRules("recommended");
 
 const moddle = new BpmnModdle();

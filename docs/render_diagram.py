@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python docs/render_diagram.py [bpmn/samverkansstod.bpmn] [docs/samverkansstod.png]
+    .venv/bin/python docs/render_diagram.py [samverkan_data/bpmn/samverkansstod.bpmn] [docs/samverkansstod.png]
 
 Needs node_modules/bpmn-js (npm) and Debian's /usr/bin/chromium. Never downloads browsers.
 """
@@ -63,7 +63,7 @@ def render(bpmn: Path, png: Path, width: int = 4700, height: int = 1000) -> list
 
 
 def main(argv: list[str]) -> int:
-    bpmn = Path(argv[1]) if len(argv) > 1 else ROOT / "bpmn" / "samverkansstod.bpmn"
+    bpmn = Path(argv[1]) if len(argv) > 1 else ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
     png = Path(argv[2]) if len(argv) > 2 else ROOT / "docs" / "samverkansstod.png"
     warnings = render(bpmn, png)
     if warnings:

@@ -9,7 +9,6 @@ user query a request makes anyway (see bench/token_lookup.py).
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from datetime import timedelta
 
@@ -80,16 +79,6 @@ def get_user(engine: Samverkan, username: str) -> User | None:
     return _user_from_row(row) if row else None
 
 
-DEFAULT_TOKEN_DAYS = 90
-
-
-def token_lifetime() -> timedelta:
-    """``SAMVERKAN_TOKEN_DAYS`` (default 90): how long a new API token works."""
-    raw = os.environ.get("SAMVERKAN_TOKEN_DAYS", "").strip()
-    days = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_TOKEN_DAYS
-    return timedelta(days=days)
-
-
 def new_token(engine: Samverkan, username: str) -> str:
     token = secrets.token_urlsafe(32)
     now = engine.now()
@@ -99,7 +88,10 @@ def new_token(engine: Samverkan, username: str) -> str:
             raise NotFound(f"Användaren {username} finns inte.", code="not_found")
         conn.execute(
             schema.api_tokens.insert().values(
-                user_id=user_id, token_sha256=_digest(token), created_at=now, expires_at=now + token_lifetime()
+                user_id=user_id,
+                token_sha256=_digest(token),
+                created_at=now,
+                expires_at=now + timedelta(days=engine.settings.token_days),
             )
         )
     return token

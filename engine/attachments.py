@@ -73,12 +73,6 @@ class Store:
         return self.directory / attachment_id
 
 
-def default_directory() -> Path:
-    """``SAMVERKAN_ATTACHMENTS_DIR``, else ``instance/attachments`` in the working directory."""
-    configured = os.environ.get("SAMVERKAN_ATTACHMENTS_DIR")
-    return Path(configured) if configured else Path.cwd() / "instance" / "attachments"
-
-
 UNUSED_AFTER = timedelta(days=7)
 """How long a file uploaded to a task that then closed without it is kept before removal."""
 

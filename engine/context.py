@@ -19,6 +19,7 @@ from engine.expiring import ExpiringCache
 from engine.forms import FormLibrary
 from engine.profile import ProcessProfile, load_profiles
 from engine.runtime import Runtime
+from engine.settings import Settings
 from engine.workflow_cache import WorkflowCache
 
 
@@ -53,6 +54,7 @@ class Samverkan:
     clock: Clock = field(default_factory=SystemClock)
     forms: FormLibrary = field(default_factory=FormLibrary)
     profiles: dict[str, ProcessProfile] = field(default_factory=load_profiles)
+    settings: Settings = field(default_factory=Settings.defaults)
 
     def __post_init__(self) -> None:
         self.runtime = Runtime()
@@ -65,8 +67,14 @@ class Samverkan:
         self.reference_cache: ExpiringCache[str, frozenset[str]] = ExpiringCache(seconds=60.0)
 
     @classmethod
-    def from_url(cls, url: str | None = None, **kwargs: Any) -> Samverkan:
+    def from_url(cls, url: str, **kwargs: Any) -> Samverkan:
         return cls(db=make_engine(url), **kwargs)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> Samverkan:
+        """The engine of a command: its database, forms and every other setting from ``settings``."""
+        forms = FormLibrary(*settings.form_directories())
+        return cls(db=make_engine(settings.database_url), forms=forms, settings=settings, **kwargs)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

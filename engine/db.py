@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +12,6 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 
 from engine.schema import metadata
-
-
-def default_url() -> str:
-    instance = Path.cwd() / "instance"
-    instance.mkdir(exist_ok=True)
-    return f"sqlite:///{instance / 'samverkan.sqlite3'}"
-
-
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or default_url()
 
 
 def dumps(value: Any) -> str:
@@ -37,8 +26,7 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+def make_engine(url: str) -> Engine:
     codec: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **codec)

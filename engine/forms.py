@@ -1,4 +1,4 @@
-"""Task forms: one JSON Schema per user task in ``forms/``, compiled once."""
+"""Task forms: one JSON Schema per user task in ``samverkan_data/forms/``, compiled once."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from engine.durations import months_in
+from samverkan_data import FORMS_DIR as BUNDLED_FORMS
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
+FORMS_DIR = BUNDLED_FORMS
 
 _FORMAT_CHECKER = FormatChecker()
 

@@ -32,6 +32,7 @@ from sqlalchemy import and_, or_, select
 from engine import schema
 from engine.context import Samverkan, User
 from engine.errors import NotFound
+from engine.settings import Settings
 from engine.smtp import Attempt, Outcome, Session
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,8 @@ class MailSettings:
     domain: str = "localhost"
 
     @classmethod
-    def from_env(cls) -> MailSettings:
-        return cls(
-            smtp_url=os.environ.get("SAMVERKAN_SMTP_URL") or None,
-            sender=os.environ.get("SAMVERKAN_MAIL_FROM") or "samverkan@localhost",
-            domain=os.environ.get("SAMVERKAN_MAIL_DOMAIN") or "localhost",
-        )
+    def of(cls, settings: Settings) -> MailSettings:
+        return cls(smtp_url=settings.smtp_url, sender=settings.mail_from, domain=settings.mail_domain)
 
     def address(self, username: str) -> str:
         return username if "@" in username else f"{username}@{self.domain}"
@@ -145,7 +142,7 @@ def deliver_pending(
     engine: Samverkan, settings: MailSettings | None = None, limit: int = 200, worker: str | None = None
 ) -> Delivery:
     """Send up to ``limit`` due notifications, each recorded in its own commit (see the module doc)."""
-    settings = settings or MailSettings.from_env()
+    settings = settings or MailSettings.of(engine.settings)
     me = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     result = Delivery()
     with Session(settings.smtp_url) as session:

@@ -2,7 +2,7 @@
 
 A profile names the vocabulary of one process (its phases, the field that places a case in an
 area, the criteria assessment, the fields reports show, the paths every case must take). It is
-a TOML file next to the process's BPMN (``bpmn/<process_id>.toml``) and is handed to every
+a TOML file next to the process's BPMN (``samverkan_data/bpmn/<process_id>.toml``) and is handed to every
 deployed version of that process through :class:`engine.definitions.Definition`, so generic
 engine and web code never names a process's fields. A process without a profile gets
 :meth:`ProcessProfile.empty`: no phase list to check, no area, no required passages.
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+from samverkan_data import BPMN_DIR
+
+BUNDLED_DIR = BPMN_DIR
 
 
 @dataclass(frozen=True)

@@ -252,3 +252,20 @@ attachments = Table(
     Column("uploaded_at", UtcDateTime(), nullable=False),
     Index("ix_attachments_case", "case_id"),
 )
+
+worker_heartbeats = Table(
+    "worker_heartbeats",
+    metadata,
+    # One row per running `samverkan worker`, updated after each sweep: the health check and
+    # /metrics say when the timers were last swept, from any host that shares the database.
+    Column("id", String(64), primary_key=True),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("last_sweep_at", UtcDateTime(), nullable=False),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("sweeps", Integer, nullable=False),
+    Column("timers_fired", Integer, nullable=False),
+    Column("notifications_sent", Integer, nullable=False),
+    Index("ix_worker_heartbeats_last_sweep", "last_sweep_at"),
+)

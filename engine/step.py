@@ -18,7 +18,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import Connection, bindparam, select
 
-from engine import history, indexes, schema
+from engine import history, indexes, metrics, schema
 from engine.context import Samverkan
 from engine.definitions import Definition
 from engine.errors import Conflict, NotFound
@@ -280,6 +280,7 @@ class Step:
         self._saved = True
         workflow, lock_version = self._workflow, self._lock_version + 1
         engine.after_commit(conn, lambda: engine.workflows.put(self.case_id, lock_version, workflow))
+        engine.after_commit(conn, lambda: metrics.count_steps(e.action for e in events))
         return Saved(columns, open_rows)
 
     def _timer_events(self, fired: list[WaitingTimer]) -> list[Event]:

@@ -15,6 +15,10 @@ BAD_URL = (
 )
 
 
+class CommandError(Exception):
+    """A command that cannot run as asked; the message is its one line on stderr."""
+
+
 def _first_line(err: BaseException) -> str:
     text = str(getattr(err, "orig", None) or err).strip()
     return text.splitlines()[0] if text else type(err).__name__
@@ -38,8 +42,10 @@ def _known(err: SQLAlchemyError, message: str) -> str | None:
     return None
 
 
-def describe_database_error(err: SQLAlchemyError) -> str:
+def describe_database_error(err: SQLAlchemyError, database: str | None = None) -> str:
+    """One line; ``database`` (the URL without password) is named so a wrong one stands out."""
     message = _first_line(err)
     if isinstance(err, NoSuchModuleError | ArgumentError):
         return f"{BAD_URL}: {message}"
-    return _known(err, message) or f"Databasfel: {message}"
+    described = _known(err, message) or f"Databasfel: {message}"
+    return f"{described} (databas: {database})" if database else described

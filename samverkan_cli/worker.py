@@ -16,7 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine import attachments, notifications, timers
+from engine import attachments, heartbeats, logs, notifications, timers
 from engine.clock import FixedClock, SystemClock, parse_instant
 from engine.context import Samverkan
 from engine.sweep_turn import take_turn
@@ -24,7 +24,8 @@ from engine.sweep_turn import take_turn
 log = logging.getLogger("samverkan.worker")
 
 
-def run_worker(once: bool, now_text: str | None, interval: float) -> int:
+def run_worker(engine: Samverkan, once: bool, now_text: str | None, interval: float) -> int:
+    """Sweep with ``engine`` (built from the command's settings) once, or every ``interval`` seconds."""
     fixed: datetime | None = None
     if now_text is not None:
         try:
@@ -39,12 +40,13 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
     if interval <= 0:
         print("samverkan: --interval måste vara större än 0 sekunder", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # SpiffWorkflow logs every task state change
+    logs.configure(engine.settings)
     # One clock for the whole worker: the given instant (catching up, tests), else the real time.
-    engine = Samverkan.from_url(clock=FixedClock(fixed) if fixed is not None else SystemClock())
-    mail = notifications.MailSettings.from_env()
-    store = attachments.Store(attachments.default_directory())
+    engine.clock = FixedClock(fixed) if fixed is not None else SystemClock()
+    mail = notifications.MailSettings.of(engine.settings)
+    store = attachments.Store(engine.settings.attachments_dir)
+    wall = SystemClock()  # heartbeats say when the worker ran, whatever instant it acts as
+    beat = heartbeats.Heartbeat.begin(wall.now(), interval)
 
     def tick() -> None:
         # The turn spans the whole tick: on SQLite, workers take turns; a dead one's claims are stale.
@@ -53,6 +55,7 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
             # Per message, outside any transaction; SMTP trouble is recorded on the rows, not raised.
             sent = notifications.deliver_pending(engine, mail).sent
             removed = attachments.remove_unused(engine, store)
+            heartbeats.record_sweep(engine, beat, wall.now(), result.fired, sent)
         log.info(
             "svep: %d timrar avfyrade i %d ärenden, %d nya försök, %d incidenter, %d notiser skickade, "
             "%d oanvända bilagor borttagna",
@@ -88,6 +91,7 @@ def run_worker(once: bool, now_text: str | None, interval: float) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    log.info("arbetaren startar: databas %s, bilagor i %s", engine.settings.database_label, store.directory)
     scheduler.start()
     engine.db.dispose()
     return 0

@@ -13,7 +13,7 @@ from engine.clock import STOCKHOLM, FixedClock
 from engine.context import SYSTEM, Samverkan, User
 from samverkan_cli.sample import sample_data
 
-MODEL = Path(__file__).resolve().parent.parent / "bpmn" / "samverkansstod.bpmn"
+MODEL = Path(__file__).resolve().parent.parent / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 USERS = {
     "kontaktperson": User("kim", frozenset({"kontaktperson"})),
     "namndsekreterare": User("nils", frozenset({"namndsekreterare"})),

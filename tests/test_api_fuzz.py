@@ -24,7 +24,7 @@ from engine.context import SYSTEM, Samverkan, User
 from engine.roles import ROLES
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
-MODEL = Path(__file__).resolve().parent.parent / "bpmn" / "samverkansstod.bpmn"
+MODEL = Path(__file__).resolve().parent.parent / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 MAX_EXAMPLES = 75
 
 

@@ -14,7 +14,7 @@ from engine.context import SYSTEM, Samverkan
 from tests.http import ApiClient, Response
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "bpmn" / "samverkansstod.bpmn"
+MODEL = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 TWO_LANES = ROOT / "tests" / "bpmn" / "two_lanes.bpmn"
 
 

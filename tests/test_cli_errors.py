@@ -12,7 +12,7 @@ import pytest
 
 SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "bpmn" / "samverkansstod.bpmn"
+MODEL = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 
 
 def _run(database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -59,9 +59,16 @@ def test_deploy_worker_and_backup_with_a_bad_database_url_are_one_line(tmp_path:
     assert "DATABASE_URL" in _one_line(_run("foo://x", tmp_path, "restore", str(tmp_path / "k.tar.gz")))
 
 
+def _create_empty(database_url: str, tmp_path: Path) -> None:
+    """An empty SQLite file, as `createdb` makes an empty PostgreSQL database (a missing file is refused)."""
+    if database_url.startswith("sqlite"):
+        (tmp_path / "test.sqlite3").touch()
+
+
 def test_an_unmigrated_database_says_run_init(database_url: str, tmp_path: Path) -> None:
+    _create_empty(database_url, tmp_path)
     line = _one_line(_run(database_url, tmp_path, "token", "kim"))
-    assert line == "samverkan: Databasen saknar tabeller: kör `samverkan init`"
+    assert line.startswith("samverkan: Databasen saknar tabeller: kör `samverkan init` (databas: ")
     assert _one_line(_run(database_url, tmp_path, "worker", "--once")).startswith("samverkan: ")
 
 
@@ -72,6 +79,7 @@ def _bpmn_variant(tmp_path: Path, name: str, old: str, new: str, encoding: str =
 
 
 def test_bpmn_that_crashed_the_validator_is_reported(database_url: str, tmp_path: Path) -> None:
+    _create_empty(database_url, tmp_path)
     no_id = _bpmn_variant(tmp_path, "utan_id.bpmn", '<bpmn:process id="samverkansstod"', "<bpmn:process")
     run = _run(database_url, tmp_path, "deploy", no_id)
     assert run.returncode == 1 and "Traceback" not in run.stderr

@@ -30,8 +30,8 @@ from engine.durations import follow_up_dates
 from engine.forms import FormLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
-BPMN_FILE = ROOT / "bpmn" / "samverkansstod.bpmn"
-FORMS_DIR = ROOT / "forms"
+BPMN_FILE = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
+FORMS_DIR = ROOT / "samverkan_data" / "forms"
 PROCESS_ID = "samverkansstod"
 
 NS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "bpmn" / "samverkansstod.bpmn"
+MODEL = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 
 pytestmark = pytest.mark.skipif(
     shutil.which("node") is None or not (ROOT / "node_modules" / "bpmnlint").is_dir(),

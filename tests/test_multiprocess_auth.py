@@ -1,7 +1,8 @@
 """Sessions, logout, tokens and the login limit across four gunicorn worker processes.
 
-Each worker has its own engine and memory; only the database and the instance folder are shared.
-No ``SAMVERKAN_SECRET_KEY`` is set: the workers must agree on the key kept in ``instance/``.
+The server is ``samverkan serve --workers 4`` on an instance folder that ``samverkan init`` just
+made. Each worker has its own engine and memory; only the database and the instance folder are
+shared. No ``SAMVERKAN_SECRET_KEY`` is set: the workers must agree on the key kept there.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from engine import accounts
 from engine.context import Samverkan
 from tests.browserless import Visitor
 
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 WORKERS = 4
 PASSWORD = "rätt-lösenord"
 
@@ -37,11 +38,13 @@ def _free_port() -> int:
 @pytest.fixture
 def gunicorn(engine: Samverkan, database_url: str, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("SAMVERKAN_SECRET_KEY", "SAMVERKAN_TOKEN_DAYS")}
-    env["DATABASE_URL"] = database_url
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAMVERKAN_")}
+    env.update(DATABASE_URL=database_url, SAMVERKAN_HOME=str(tmp_path / "ny-instans"))
+    subprocess.run([SAMVERKAN, "init"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
+    assert not (tmp_path / "ny-instans" / "secret_key").exists()
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [GUNICORN, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "web:create_app()"],
+        [SAMVERKAN, "serve", "--workers", str(WORKERS), "--port", str(port)],
         cwd=tmp_path,
         env=env,
         stdout=log,

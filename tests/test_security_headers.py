@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import re
 from pathlib import Path
@@ -87,8 +88,8 @@ def test_session_cookie_is_not_secure_over_plain_http_by_default(engine: Samverk
     assert "Secure" not in _login_cookie(engine)
 
 
-def test_session_cookie_is_secure_when_configured(engine: Samverkan, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SAMVERKAN_SECURE_COOKIES", "1")
+def test_session_cookie_is_secure_when_configured(engine: Samverkan) -> None:
+    engine.settings = dataclasses.replace(engine.settings, secure_cookies=True)  # SAMVERKAN_SECURE_COOKIES=1
     assert "; Secure" in _login_cookie(engine)
 
 

@@ -3,6 +3,7 @@ limit and the cookie key are shared by every process."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -11,7 +12,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from engine import accounts, schema
@@ -53,11 +53,9 @@ def test_delete_current_token_stops_it_at_once(api: ApiClient) -> None:
     assert second.get("/cases").status == 200  # the user's other tokens go on working
 
 
-def test_tokens_expire_after_the_configured_days(
-    api: ApiClient, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tokens_expire_after_the_configured_days(api: ApiClient, clock: FixedClock, engine: Samverkan) -> None:
     kim = api.as_user("kim", "kontaktperson")
-    monkeypatch.setenv("SAMVERKAN_TOKEN_DAYS", "1")
+    engine.settings = dataclasses.replace(engine.settings, token_days=1)  # SAMVERKAN_TOKEN_DAYS=1
     short = api.as_user("kim", "kontaktperson")
     clock.advance(hours=23)
     assert (kim.get("/cases").status, short.get("/cases").status) == (200, 200)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def real_server(live_server: str, engine: Samverkan) -> tuple[str, Samverkan]:
     """The app with samverkansstod.bpmn deployed, served over HTTP."""
-    processes.deploy(engine, SYSTEM, (ROOT / "bpmn" / "samverkansstod.bpmn").read_bytes())
+    processes.deploy(engine, SYSTEM, (ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn").read_bytes())
     return live_server, engine
 
 

@@ -7,14 +7,16 @@ from typing import Any
 
 from flask import Flask
 
-from engine.attachments import MAX_BYTES, Store, default_directory
+from engine.attachments import MAX_BYTES, Store
 from engine.context import Samverkan
+from engine.settings import Settings
 from web import secret_key
-from web.security import secure_cookies_from_env
 
 
 def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = None) -> Flask:
-    """Build the app around one engine object (created from DATABASE_URL unless given)."""
+    """Build the app around one engine object (from the process's settings unless given)."""
+    engine = engine or Samverkan.from_settings(Settings.from_environment())
+    settings = engine.settings
     app = Flask(__name__)
     app.config.update(
         # Several attachments per form, each checked against ATTACHMENTS_MAX_BYTES on its own.
@@ -22,17 +24,18 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         ATTACHMENTS_MAX_BYTES=MAX_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=secure_cookies_from_env(),
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key.configured_or_stored()
-    app.config.setdefault("ATTACHMENTS_DIR", str(default_directory()))
+        app.config["SECRET_KEY"] = secret_key.configured_or_stored(settings)
+    app.config.setdefault("ATTACHMENTS_DIR", str(settings.attachments_dir))
     app.extensions["attachments"] = Store(Path(app.config["ATTACHMENTS_DIR"]), int(app.config["ATTACHMENTS_MAX_BYTES"]))
-    app.extensions["samverkan"] = engine or Samverkan.from_url(app.config.get("DATABASE_URL"))
+    app.extensions["samverkan"] = engine
 
     from web import (
+        accessibility,
         api,
         attachments,
         auth,
@@ -41,14 +44,17 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         errors,
         filters,
         inbox,
+        metrics,
         modeler,
         notifications,
+        observability,
         overview,
         parameters,
         security,
         tasks,
     )
 
+    observability.register(app, settings)  # first: every request gets its id before any other hook answers
     parameters.install_converters(app)
     errors.register(app)
     security.register(app)
@@ -65,4 +71,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(overview.bp)
     app.register_blueprint(attachments.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(metrics.bp)
+    app.register_blueprint(accessibility.bp)
     return app

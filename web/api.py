@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine import accounts, cases, inputs, notifications, processes, queries, reference, timers
+from engine import accounts, cases, inputs, monitoring, notifications, processes, queries, reference, timers
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web import documents
@@ -19,6 +22,7 @@ from web.errors import error_response
 from web.openapi import MAX_LIMIT, OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
 
 
 def _engine() -> Samverkan:
@@ -73,8 +77,14 @@ def _requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 @bp.get("/health")
-def health() -> Response:
-    return jsonify({"status": "ok"})
+def health() -> tuple[Response, int]:
+    """200 when the database answers a query (and when the timers were last swept), else 503."""
+    try:
+        return jsonify(monitoring.health(_engine(), datetime.now(UTC))), 200  # wall clock, like the heartbeats
+    except SQLAlchemyError:
+        log.exception("hälsokontrollen: databasen svarar inte")  # the reason goes to the log, not to anyone asking
+        error = {"code": "database_unavailable", "message": "Databasen svarar inte.", "details": []}
+        return jsonify({"status": "error", "database": "error", "error": error}), 503
 
 
 @bp.get("/openapi.json")

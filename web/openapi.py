@@ -227,7 +227,34 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Hälsokontroll",
             "security": [],
-            "responses": {"200": _json({"type": "object", "properties": {"status": {"const": "ok"}}})},
+            "description": "200 när databasen svarar på en fråga, annars 503; säger när timrarna senast sveptes.",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["status", "database", "worker"],
+                        "properties": {
+                            "status": {"const": "ok"},
+                            "database": {"const": "ok"},
+                            "worker": {
+                                "type": "object",
+                                "properties": {
+                                    "status": {"enum": ["ok", "stale", "none"]},
+                                    "last_sweep_at": {"type": ["string", "null"], "format": "date-time"},
+                                    "seconds_since_last_sweep": {"type": ["number", "null"]},
+                                    "active_workers": {"type": "integer"},
+                                },
+                            },
+                        },
+                    }
+                ),
+                "503": _json(
+                    {
+                        "type": "object",
+                        "properties": {"status": {"const": "error"}, "database": {"const": "error"}, "error": {}},
+                    }
+                ),
+            },
         }
     },
     "/openapi.json": {

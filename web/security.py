@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
@@ -51,11 +50,6 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-def secure_cookies_from_env() -> bool:
-    """``SAMVERKAN_SECURE_COOKIES=1``: the session cookie is only ever sent over HTTPS."""
-    return os.environ.get("SAMVERKAN_SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -1,6 +1,6 @@
-"""Generate bpmn/samverkansstod.bpmn (process model + full BPMN DI layout).
+"""Generate samverkan_data/bpmn/samverkansstod.bpmn (process model + full BPMN DI layout).
 
-Run from the repository root:  .venv/bin/python bpmn/tools/generate_samverkansstod.py
+Run from the repository root:  .venv/bin/python samverkan_data/bpmn/tools/generate_samverkansstod.py
 
 The process owner may also edit the generated file directly in the modeler; this script is
 the reproducible starting point. Element ids are a contract (docs/modelling.md, the domain
