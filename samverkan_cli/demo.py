@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TextIO
 
 from engine import accounts, demo_data
-from engine.attachments import Store, default_directory
+from engine.attachments import Store
 from engine.clock import STOCKHOLM, SystemClock
 from engine.context import Samverkan
 from engine.errors import Conflict
@@ -57,7 +57,7 @@ def run_demo(
     progress: TextIO = sys.stderr,
 ) -> None:
     """Demo users, then the demo cases unless they exist (``reset``: remove them first)."""
-    store = store or Store(default_directory())
+    store = store or Store(engine.settings.attachments_dir)
     now = now or SystemClock().now()
     _add_users(engine)
     if reset:
