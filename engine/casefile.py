@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -46,8 +48,8 @@ def case_file(engine: Samverkan, case_id: int) -> dict[str, Any]:
     return case
 
 
-def completions(engine: Samverkan, case_id: int, element_ids: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Every completion of the user tasks ``element_ids`` in a case, oldest first.
+def completions(engine: Samverkan, case_id: int, element_ids: tuple[str, ...] | None) -> list[dict[str, Any]]:
+    """Every completion of the user tasks ``element_ids`` (None: of all tasks) in a case, oldest first.
 
     Each has ``at``, ``actor`` (with ``actor_name``, the user's display name), ``element_id``, the
     submitted ``data`` and the task's ``context`` (what its page showed, e.g. which follow-up
@@ -58,9 +60,11 @@ def completions(engine: Samverkan, case_id: int, element_ids: tuple[str, ...]) -
     query = (
         select(h.c.id, h.c.at, h.c.actor, h.c.element_id, h.c.details, u.c.display_name)
         .outerjoin(u, u.c.username == h.c.actor)
-        .where(h.c.case_id == case_id, h.c.action == "completed", h.c.element_id.in_(element_ids))
+        .where(h.c.case_id == case_id, h.c.action == "completed")
         .order_by(h.c.id)
     )
+    if element_ids is not None:
+        query = query.where(h.c.element_id.in_(element_ids))
     with engine.db.connect() as conn:
         rows = conn.execute(query).all()
         task_ids = [str(r.details.get("task_id")) for r in rows if r.details and r.details.get("task_id")]
@@ -79,3 +83,74 @@ def completions(engine: Samverkan, case_id: int, element_ids: tuple[str, ...]) -
         }
         for r in rows
     ]
+
+
+@dataclass
+class Group:
+    """Submissions of one phase, or of one follow-up period (``period`` its number), in time order."""
+
+    phase: str
+    period: int | None
+    period_from: str | None = None
+    period_to: str | None = None
+    submissions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def submissions(engine: Samverkan, case: dict[str, Any]) -> list[Group]:
+    """Every submission of every task of ``case`` (a :func:`case_file`), grouped by phase and
+    follow-up period in the order each group began; the history keeps each submission, where
+    the case data holds only the latest (a second assessment, the second year's report).
+
+    Each submission has ``name``, ``form`` (its schema) besides what :func:`completions` gives.
+    """
+    with engine.db.connect() as conn:
+        definition = engine.definition(conn, case["process_id"], case["process_version"])
+    follow_up = engine.profile(case["process_id"]).follow_up
+    groups: dict[tuple[str, int | None], Group] = {}
+    for row in completions(engine, case["id"], None):
+        element = definition.elements.get(row["element_id"])
+        phase = (element.phase if element else None) or ""
+        about = {**row["context"], **row["data"]}
+        period = None
+        if follow_up is not None and phase == follow_up.phase:
+            number = about.get(follow_up.number)
+            period = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+        group = groups.setdefault((phase, period), Group(phase, period))
+        if follow_up is not None and period is not None:
+            group.period_from = group.period_from or _text(about.get(follow_up.start))
+            group.period_to = group.period_to or _text(about.get(follow_up.end))
+        form = definition.form_of(row["element_id"])
+        row["name"] = (element.name if element else None) or row["element_id"]
+        row["form"] = engine.forms.schema(form) if form else {"properties": {}}
+        row["form_name"] = form
+        group.submissions.append(row)
+    return list(groups.values())
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def deadlines(engine: Samverkan, case: dict[str, Any]) -> list[dict[str, Any]]:
+    """What falls due ahead in ``case``: open tasks' due dates and waiting timers, soonest first.
+
+    Each has ``name``, ``due_at`` (aware datetime) and ``kind`` (``task`` or ``timer``).
+    """
+    t = schema.timers
+    now = engine.now()
+    found: list[dict[str, Any]] = [
+        {"name": task["name"], "due_at": datetime.fromisoformat(task["due_at"]), "kind": "task"}
+        for task in case["open_tasks"]
+        if task["due_at"]
+    ]
+    with engine.db.connect() as conn:
+        rows = conn.execute(
+            select(t.c.element_id, t.c.due_at).where(t.c.case_id == case["id"], t.c.state == "waiting")
+        ).all()
+    names = case.get("element_names", {})
+    found += [
+        {"name": names.get(r.element_id, r.element_id), "due_at": r.due_at, "kind": "timer"}
+        for r in rows
+        if r.due_at >= now
+    ]
+    return sorted(found, key=lambda d: d["due_at"])

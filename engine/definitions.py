@@ -338,22 +338,22 @@ class DefinitionReader:
             if element.role is None:
                 problem(
                     element.id,
-                    f"Användaruppgiften «{element.name}» ligger inte i en simbana för en känd roll.",
+                    f"Användaruppgiften ”{element.name}” ligger inte i en simbana för en känd roll.",
                 )
             if element.form and not self.forms.exists(element.form):
                 problem(element.id, f"Formuläret forms/{element.form}.json saknas.")
         if element.phase is not None and profile.phases and element.phase not in profile.phases:
-            problem(element.id, f"Okänd fas «{element.phase}».")
+            problem(element.id, f"Okänd fas ”{element.phase}”.")
         if element.action is not None and element.action not in TIMER_ACTIONS:
-            problem(element.id, f"Okänd timeråtgärd «{element.action[:40]}»; välj {' eller '.join(TIMER_ACTIONS)}.")
+            problem(element.id, f"Okänd timeråtgärd ”{element.action[:40]}”; välj {' eller '.join(TIMER_ACTIONS)}.")
         if element.timer_kind is not None:
             message = _timer_problem(element)
             if message:
                 problem(element.id, message)
         if element.kind != "startEvent" and not element.incoming and element.kind != "boundaryEvent":
-            problem(element.id, f"«{element.name}» har inget inkommande flöde.")
+            problem(element.id, f"”{element.name}” har inget inkommande flöde.")
         if element.kind not in ("endEvent",) and not element.outgoing:
-            problem(element.id, f"«{element.name}» har inget utgående flöde.")
+            problem(element.id, f"”{element.name}” har inget utgående flöde.")
 
 
 def _executable_process(root: Any) -> Any:
@@ -419,7 +419,7 @@ def _check_names(definition: Definition, problem: Any) -> None:
         if len(element.id) > ID_LENGTH:
             problem(element.id[:80] + "…", f"Elementets id är längre än {ID_LENGTH} tecken.")
         if len(element.name) > NAME_LENGTH:
-            problem(element.id, f"Namnet på «{element.id}» är längre än {NAME_LENGTH} tecken.")
+            problem(element.id, f"Namnet på ”{element.id}” är längre än {NAME_LENGTH} tecken.")
 
 
 def _check_passage(definition: Definition, passage: Passage, problem: Any) -> None:

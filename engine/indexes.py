@@ -186,9 +186,9 @@ def write_notifications(conn: Connection, case_id: int, events: list[Event], now
         role = "chef" if event.action == "escalated" else (task.role if task else None)
         name = task.name if task else event.element_id
         text = (
-            f"Påminnelse: uppgiften «{name}» väntar fortfarande."
+            f"Påminnelse: uppgiften ”{name}” väntar fortfarande."
             if event.action == "reminder"
-            else f"Eskalering: uppgiften «{name}» är försenad."
+            else f"Eskalering: uppgiften ”{name}” är försenad."
         )
         rows.append(
             {

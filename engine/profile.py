@@ -40,6 +40,17 @@ class Criteria:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """The repeated follow-up periods: the phase they run in and the task data fields that say
+    which period a task is about (its number from 1, its first and its last day)."""
+
+    phase: str
+    number: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
 class ProcessProfile:
     process_id: str
     phases: tuple[str, ...] = ()
@@ -48,6 +59,7 @@ class ProcessProfile:
     required_passages: tuple[Passage, ...] = ()
     # Report column -> case data field: granted_sek, period_start, period_end.
     report_fields: dict[str, str] = field(default_factory=dict)
+    follow_up: FollowUp | None = None
 
     @classmethod
     def empty(cls, process_id: str) -> ProcessProfile:
@@ -70,6 +82,9 @@ class ProcessProfile:
                 Passage(str(p["before"]), str(p["target"]), str(p["message"])) for p in raw.get("required_passages", ())
             ),
             report_fields={str(k): str(v) for k, v in raw.get("report_fields", {}).items()},
+            follow_up=FollowUp(**{k: str(raw["follow_up"][k]) for k in ("phase", "number", "start", "end")})
+            if "follow_up" in raw
+            else None,
         )
 
     def area_of(self, data: dict[str, Any]) -> str | None:

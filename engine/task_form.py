@@ -72,6 +72,7 @@ class Submitted:
     errors: list[dict[str, Any]]
     case: dict[str, Any] | None = None
     page: TaskPage | None = None
+    element_id: str = ""
 
 
 def open_page(
@@ -169,7 +170,7 @@ def submit(
             else:
                 problems, case = _complete(engine, conn, now, user, task_id, data)
                 if case is not None:
-                    return Submitted("completed", task.name, [], case)
+                    return Submitted("completed", task.name, [], case, element_id=task.element_id)
     except BaseException:
         for file in stored.values():
             store.path(file.id).unlink(missing_ok=True)

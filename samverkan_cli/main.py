@@ -212,7 +212,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser(
-        "worker", parents=[common], help="avfyra förfallna timrar (eget process, körs med jämna mellanrum)"
+        "worker", parents=[common], help="avfyra förfallna timrar (egen process, körs med jämna mellanrum)"
     )
     worker.add_argument("--once", action="store_true", help="ett svep som avfyrar allt som förfallit, sedan avsluta")
     worker.add_argument("--now", help="agera som om klockan vore denna tidpunkt (ISO 8601 med tidszon)")

@@ -50,7 +50,7 @@ def test_attach_on_complement_and_download_from_case_page(
     page.get_by_label("Beskrivning").nth(1).fill("Tom rad tas bort")
     page.get_by_role("button", name=re.compile("Ta bort rad.* 2")).click()
     page.get_by_role("button", name="Slutför").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bedöm ansökan mot kriterierna")  # the next step
 
     page.goto(f"{url}/cases/{case_id}")
     expect(page.get_by_text(re.compile("Väntar på: Bedöm ansökan"))).to_be_visible()

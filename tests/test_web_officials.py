@@ -43,13 +43,14 @@ def check_page(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def complete(page: Page) -> None:
+def complete(page: Page, then: str) -> None:
+    """Slutför, and land where the work continues: the next task's page or the case page."""
     page.get_by_role("button", name="Slutför").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(then))
 
 
 def open_task(page: Page, name: str) -> None:
-    page.get_by_role("link", name=name).first.click()
+    """The page we are on after the last action is already this task's (no trip over the inbox)."""
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(name))
 
 
@@ -74,9 +75,14 @@ def _register_initiative(page: Page) -> None:
     check_page(page, "04-registrera-initiativ-fel")
     page.get_by_role("link", name=re.compile("Idé")).click()
     page.get_by_label("Idé").fill("Gemensam upprustning av gatan med boende och fastighetsägare.")
-    complete(page)
-    expect(page.get_by_role("status")).to_contain_text("är slutförd")
+    complete(page, "Håll första möte")
+    expect(page.get_by_role("status")).to_contain_text(
+        "”Registrera initiativ” är klar. Nästa steg i ärendet är ”Håll första möte”. Du har tagit den"
+    )
+    page.get_by_role("link", name="Att göra").click()
+    expect(page.get_by_role("cell", name=re.compile("^Du"))).to_be_visible()  # taken for her
     check_page(page, "05-att-gora")
+    page.get_by_role("link", name="Håll första möte").first.click()
 
 
 def _meeting_and_residents(page: Page) -> None:
@@ -86,13 +92,14 @@ def _meeting_and_residents(page: Page) -> None:
     page.get_by_label("Namn").first.fill("Karin Persson")
     page.get_by_label("Processen och kriterierna har förklarats").check()
     check_page(page, "06-forsta-mote")
-    complete(page)
+    complete(page, "Registrera tidig boendeinvolvering")
 
-    # tidig_boendeinvolvering with 0 residents comes back with the reason shown.
+    # tidig_boendeinvolvering with 0 residents comes back with the reason shown, and says so.
     open_task(page, "Registrera tidig boendeinvolvering")
     page.get_by_label("Antal boende som nåtts").fill("0")
-    complete(page)
-    open_task(page, "Registrera tidig boendeinvolvering")
+    complete(page, "Registrera tidig boendeinvolvering")
+    expect(page.get_by_role("status")).to_contain_text("ärendet går inte vidare än")
+    expect(page.get_by_role("status")).not_to_contain_text("klar")
     expect(page.get_by_role("heading", name="Återkoppling")).to_be_visible()
     expect(page.get_by_text("Inga boende har nåtts ännu")).to_be_visible()
     check_page(page, "07-tidig-boendeinvolvering-aterkoppling")
@@ -101,7 +108,7 @@ def _meeting_and_residents(page: Page) -> None:
     page.get_by_label("Antal boende som nåtts").fill("14")
     page.get_by_label("Boendes behov och förslag").fill("Bättre belysning och fler sittplatser.")
     page.get_by_label("Boendes fortsatta medverkan").fill("Två boende ingår i styrgruppen.")
-    complete(page)
+    complete(page, "Registrera ansökan")
 
 
 def _application_and_assessment(page: Page) -> None:
@@ -124,7 +131,7 @@ def _application_and_assessment(page: Page) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Ange ett heltal")
     check_page(page, "08-registrera-ansokan-fel")
     page.get_by_role("group", name="Sökt stöd från staden").get_by_label("Belopp (kr)").fill("80000")
-    complete(page)
+    complete(page, "Bedöm ansökan")
 
     open_task(page, "Bedöm ansökan")
     for criterion in ("K1", "K2", "K3", "K4", "K5"):
@@ -133,7 +140,10 @@ def _application_and_assessment(page: Page) -> None:
         group.get_by_label("Motivering").fill(f"{criterion} är uppfyllt enligt ansökan.")
     page.get_by_label("Tillstyrk").check()
     check_page(page, "09-bedomning")
-    complete(page)
+    complete(page, "Trygghetsvandring Sofielund")  # nothing more for her: the case page says who is next
+    expect(page.get_by_role("status")).to_contain_text(
+        "Ärendet väntar nu på ”Registrera nämndbeslut” (nämndsekreterare)"
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -163,8 +173,8 @@ def test_kontaktperson_to_namndbeslut(page: Page, real_server: tuple[str, Samver
     expect(page.get_by_role("link", name="Registrera nämndbeslut")).to_be_visible()
     check_page(page, "10-att-gora-namndsekreterare")
     page.get_by_role("button", name=re.compile("Ta uppgiften")).first.click()
-    expect(page.get_by_role("button", name=re.compile("Släpp"))).to_be_visible()
     open_task(page, "Registrera nämndbeslut")
+    expect(page.get_by_role("status")).to_contain_text("Du har tagit uppgiften ”Registrera nämndbeslut”")
     page.get_by_label("Sammanträdesdatum").fill("2027-04-20")
     page.get_by_label("Diarienummer").fill("TN-2027-0042")
     page.get_by_label("Beviljat", exact=True).check()
@@ -172,7 +182,8 @@ def test_kontaktperson_to_namndbeslut(page: Page, real_server: tuple[str, Samver
     page.get_by_label("Stödperiodens start").fill("2027-05-01")
     page.get_by_label("Stödperiodens slut").fill("2028-04-30")
     check_page(page, "11-namndbeslut")
-    complete(page)
+    complete(page, "Trygghetsvandring Sofielund")
+    expect(page.get_by_role("status")).to_contain_text("Ärendet väntar nu på ”Upprätta samverkansöverenskommelse”")
 
     # Back to the kontaktperson: the case page with history and position in words.
     page.get_by_role("button", name="Logga ut").click()

@@ -22,7 +22,7 @@ HISTORY_LABELS = {
     "completed": "Slutförde",
     "claimed": "Tog uppgiften",
     "unclaimed": "Släppte uppgiften",
-    "timer": "Tidsfrist löpte ut",
+    "timer": "Tidpunkten nåddes",
     "reminder": "Påminnelse skickad",
     "escalated": "Eskalerat till chef",
     "ended": "Ärendet avslutades",
@@ -72,26 +72,39 @@ def show(case_id: int) -> str:
     samverkan = engine()
     case = casefile.case_file(samverkan, case_id)
     areas = {a["id"]: a["name"] for a in reference.list_areas(samverkan)}
-    steps: list[dict[str, Any]] = []
-    assessment: list[dict[str, str]] = []
     criteria = samverkan.profile(case["process_id"]).criteria
-    for step in case["steps"]:
-        skip: tuple[str, ...] = ()
-        if criteria is not None and step["form_name"] == criteria.form:
-            assessment = display.criteria(step["form"], case["data"], criteria)
-            skip = criteria.fields
-        entries = display.describe(step["form"], case["data"], areas, skip)
-        if entries:
-            steps.append({"title": step["form"].get("title") or step["name"], "entries": entries})
+    groups: list[dict[str, Any]] = []
+    assessments: list[dict[str, Any]] = []
+    for group in casefile.submissions(samverkan, case):
+        shown = []
+        for sub in group.submissions:
+            skip: tuple[str, ...] = ()
+            if criteria is not None and sub["form_name"] == criteria.form:
+                rows = display.criteria(sub["form"], sub["data"], criteria)
+                if rows:
+                    assessments.append({"at": sub["at"], "actor": sub["actor_name"], "rows": rows})
+                skip = criteria.fields
+            shown.append({**sub, "entries": display.describe(sub["form"], sub["data"], areas, skip)})
+        groups.append({"heading": _group_heading(group), "submissions": shown})
     return render_template(
         "case.html",
         case=case,
         area_name=areas.get(case["area"] or "", case["area"] or ""),
-        steps=steps,
-        assessment=assessment,
+        start_name=case["element_names"].get(case["start_event"], ""),
+        groups=groups,
+        assessments=list(reversed(assessments)),  # the current one first
+        deadlines=casefile.deadlines(samverkan, case),
         attachments=attachments.list_for_case(samverkan, case_id),
         now=samverkan.now(),
         roles=ROLES,
         status_labels=STATUS_LABELS,
         history_labels=HISTORY_LABELS,
     )
+
+
+def _group_heading(group: casefile.Group) -> str:
+    """A phase, or a follow-up period as ”Uppföljning 2: 1 feb 2026 – 1 feb 2027”."""
+    if group.period is None:
+        return group.phase or "Utan fas"
+    period = display.period_sv(group.period_from, group.period_to)
+    return f"Uppföljning {group.period}" + (f": {period}" if period else "")

@@ -20,6 +20,8 @@ class Entry:
     warning: str = ""
     children: list[Entry] = field(default_factory=list)
     rows: list[list[Entry]] = field(default_factory=list)
+    # A list field as a table (columns from its item fields' titles), for pages that show one.
+    table: Table | None = None
 
 
 def kronor(value: int) -> str:
@@ -84,6 +86,7 @@ def describe(
             entry.children = describe(spec, value, areas)
         elif widget == "list" and isinstance(value, list):
             entry.rows = [describe(spec.get("items", {}), row, areas) for row in value if isinstance(row, dict)]
+            entry.table = table(spec, value, areas)
         else:
             entry.text = _text(spec, value, areas)
         entries.append(entry)

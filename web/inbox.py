@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import cases, worklist
+from engine import cases, continuation, worklist
+from web import navigation
 from web.auth import engine, login_required, require_user
 
 bp = Blueprint("inbox", __name__)
@@ -39,9 +40,8 @@ def _back() -> Response:
 @bp.post("/tasks/<task_id>/claim")
 @login_required()
 def claim(task_id: str) -> Response:
-    cases.claim_task(engine(), require_user(), task_id)
-    flash("Du har tagit uppgiften.", "info")
-    return _back()
+    done = continuation.after_claim(engine(), require_user(), task_id)
+    return navigation.go(done, navigation.claimed_message(done))
 
 
 @bp.post("/tasks/<task_id>/release")

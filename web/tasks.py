@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import queries, task_form
+from engine import continuation, queries, task_form
 from engine.errors import Conflict
-from web import display, forms
+from web import display, forms, navigation
 from web.attachments import file_placeholders, store
 from web.auth import engine, login_required, require_user
 
@@ -69,8 +69,9 @@ def submit(task_id: str) -> Response | tuple[str, int]:
     data = forms.parse(schema, request.form, files=files)
     done = task_form.submit(engine(), store(), user, task_id, action, values, data)
     if done.outcome == "completed":
-        flash(f"Klart! Uppgiften ”{done.task_name}” är slutförd.", "info")
-        return redirect(url_for("inbox.index"))
+        assert done.case is not None
+        after = continuation.after_complete(engine(), user, done.element_id, done.case["id"])
+        return navigation.go(after, navigation.completed_message(done.task_name, after))
     if done.outcome == "draft_saved":
         flash("Utkastet är sparat. Du kan fortsätta senare.", "info")
         return redirect(url_for("tasks.show", task_id=task_id))
