@@ -170,8 +170,27 @@ SCHEMAS: dict[str, Any] = {
             "open_tasks": {"type": "array", "items": _ref("Task")},
             "data": {"type": "object"},
             "incident": {"type": ["object", "null"]},
+            "handlaggare": {"type": ["string", "null"], "description": "Ansvarig handläggare (användarnamn)"},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "Reassignment": {
+        "type": "object",
+        "required": ["from", "to", "blocked"],
+        "properties": {
+            "from": {"type": "string"},
+            "to": {"type": "string"},
+            "movable": {"type": "array", "items": {"type": "object"}, "description": "Förhandsvisning: flyttas"},
+            "moved": {"type": "array", "items": {"type": "object"}, "description": "Flyttades"},
+            "blocked": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"task_id": {"type": "string"}, "reason": {"type": "string"}},
+                },
+                "description": "Kan inte flyttas, med skäl (mottagaren saknar uppgiftens roll)",
+            },
         },
     },
     "HistoryEntry": {
@@ -342,12 +361,35 @@ PATHS: dict[str, Any] = {
                         "start_event": {"type": "string"},
                         "title": {"type": "string", "minLength": 1, "maxLength": 400},
                         "data": _JSON_OBJECT,
+                        "handlaggare": {
+                            "type": "string",
+                            "description": "Ansvarig handläggare (en kontaktperson); utan: den som startar, "
+                            "om hen är kontaktperson",
+                        },
                     },
                 }
             ),
         ),
     },
-    "/cases/{case_id}": {"get": _op("Ett ärende", _json(_ref("Case")), 404, parameters=[_CASE_ID])},
+    "/cases/{case_id}": {
+        "get": _op("Ett ärende", _json(_ref("Case")), 404, parameters=[_CASE_ID]),
+        "patch": _op(
+            "Byt handläggare (chef, admin); en historikrad action handlaggare per byte",
+            _json(_ref("Case")),
+            400,
+            403,
+            404,
+            422,
+            parameters=[_CASE_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "properties": {"handlaggare": {"type": "string", "description": "Användarnamn, kontaktperson"}},
+                    "additionalProperties": False,
+                }
+            ),
+        ),
+    },
     "/cases/{case_id}/history": {
         "get": _op(
             "Ärendets historik, äldst först",
@@ -403,8 +445,55 @@ PATHS: dict[str, Any] = {
         "get": _op(
             "Öppna uppgifter för mina roller",
             _json({"type": "array", "items": _ref("Task")}),
-            parameters=[_query("mine", {"enum": ["true", "false"]}, "true: bara de jag tagit")],
+            parameters=[
+                _query("mine", {"enum": ["true", "false"]}, "true: bara de jag tagit"),
+                _query("unclaimed", {"enum": ["true", "false"]}, "true: bara de som ingen tagit"),
+                _query("area", {"type": "string"}, "Områdets id"),
+                _query("phase", {"type": "string"}, "Fas"),
+                _query("overdue", {"enum": ["true", "false"]}, "true: bara försenade"),
+            ],
         )
+    },
+    "/tasks/{task_id}/assign": {
+        "post": _op(
+            "Ge uppgiften till en namngiven person (chef, admin); 422 om personen saknas eller saknar rollen",
+            _json(_ref("Task")),
+            400,
+            403,
+            404,
+            409,
+            422,
+            parameters=[_TASK_ID],
+            requestBody=_body(
+                {"type": "object", "required": ["username"], "properties": {"username": {"type": "string"}}}
+            ),
+        )
+    },
+    "/reassignments": {
+        "get": _op(
+            "Förhandsvisning: vilka öppna uppgifter som flyttas från en person till en annan (chef, admin)",
+            _json(_ref("Reassignment")),
+            403,
+            422,
+            parameters=[
+                _query("from", {"type": "string"}, "Den som är borta (användarnamn)"),
+                _query("to", {"type": "string"}, "Den som tar över (användarnamn)"),
+            ],
+        ),
+        "post": _op(
+            "Flytta alla öppna uppgifter från en person till en annan (chef, admin); en transaktion per ärende",
+            _json(_ref("Reassignment")),
+            400,
+            403,
+            422,
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["from", "to"],
+                    "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
+                }
+            ),
+        ),
     },
     "/tasks/{task_id}": {"get": _op("En uppgift med formulär", _json(_ref("Task")), 404, parameters=[_TASK_ID])},
     "/tasks/{task_id}/claim": {"post": _op("Ta uppgiften", _json(_ref("Task")), 403, 404, 409, parameters=[_TASK_ID])},
