@@ -12,7 +12,19 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine import accounts, assignment, cases, inputs, monitoring, notifications, processes, queries, reference, timers
+from engine import (
+    accounts,
+    area_coordination,
+    assignment,
+    cases,
+    inputs,
+    monitoring,
+    notifications,
+    processes,
+    queries,
+    reference,
+    timers,
+)
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web import documents
@@ -132,6 +144,27 @@ def process_xml(process_id: str) -> Response:
 @bp.get("/areas")
 def areas() -> Response:
     return jsonify(reference.list_areas(_engine()))
+
+
+@bp.get("/areas/<area_id>/coordination")
+def area_coordination_get(area_id: str) -> Response:
+    return jsonify(area_coordination.coordination(_engine(), area_id))
+
+
+@bp.put("/areas/<area_id>/coordinator")
+def area_coordinator_put(area_id: str) -> Response:
+    return jsonify(area_coordination.set_coordinator(_engine(), _user(), area_id, _json_body()))
+
+
+@bp.post("/areas/<area_id>/efforts")
+def area_effort_add(area_id: str) -> tuple[Response, int]:
+    return jsonify(area_coordination.add_effort(_engine(), _user(), area_id, _json_body())), 201
+
+
+@bp.delete("/areas/<area_id>/efforts/<int:effort_id>")
+def area_effort_remove(area_id: str, effort_id: int) -> tuple[str, int]:
+    area_coordination.remove_effort(_engine(), _user(), area_id, effort_id)
+    return "", 204
 
 
 @bp.post("/cases")

@@ -49,6 +49,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 _DB_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _CASE_ID = _path("case_id", _DB_ID, "Ärendets id")
+_AREA_ID = _path("area_id", {"type": "string", "maxLength": 100}, "Områdets id")
 _TASK_ID = _path("task_id", {"type": "string", "maxLength": 36}, "Uppgiftens id (UUID)")
 _JSON_OBJECT = {"type": "object", "additionalProperties": True}
 
@@ -173,6 +174,37 @@ SCHEMAS: dict[str, Any] = {
             "handlaggare": {"type": ["string", "null"], "description": "Ansvarig handläggare (användarnamn)"},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "AreaEffort": {
+        "type": "object",
+        "required": ["id", "programme", "forvaltning", "contact", "period"],
+        "properties": {
+            "id": {"type": "integer"},
+            "programme": {"type": "string"},
+            "forvaltning": {"type": "string"},
+            "contact": {"type": "string"},
+            "period": {"type": "string"},
+            "updated_by": {"type": "string"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "AreaCoordination": {
+        "type": "object",
+        "required": ["id", "name", "coordinator", "efforts"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "coordinator": {
+                "type": ["object", "null"],
+                "properties": {
+                    "coordinator_name": {"type": "string"},
+                    "coordinator_forvaltning": {"type": "string"},
+                    "coordinator_contact": {"type": "string"},
+                    "meeting_place": {"type": "string"},
+                },
+            },
+            "efforts": {"type": "array", "items": _ref("AreaEffort")},
         },
     },
     "Reassignment": {
@@ -452,6 +484,72 @@ PATHS: dict[str, Any] = {
                 _query("phase", {"type": "string"}, "Fas"),
                 _query("overdue", {"enum": ["true", "false"]}, "true: bara försenade"),
             ],
+        )
+    },
+    "/areas/{area_id}/coordination": {
+        "get": _op(
+            "Områdets samordnare och stadens andra insatser där",
+            _json(_ref("AreaCoordination")),
+            404,
+            parameters=[_AREA_ID],
+        )
+    },
+    "/areas/{area_id}/coordinator": {
+        "put": _op(
+            "Sätt områdets lokala samordnare (kontaktperson, admin); tom text tar bort uppgiften",
+            _json(_ref("AreaCoordination")),
+            400,
+            403,
+            404,
+            422,
+            parameters=[_AREA_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "coordinator_name": {"type": "string", "maxLength": 200},
+                        "coordinator_forvaltning": {"type": "string", "maxLength": 200},
+                        "coordinator_contact": {"type": "string", "maxLength": 400},
+                        "meeting_place": {"type": "string", "maxLength": 400},
+                    },
+                }
+            ),
+        )
+    },
+    "/areas/{area_id}/efforts": {
+        "post": _op(
+            "Lägg till en av stadens insatser i området (CTC, områdeslyft, Trygg Malmö, BID …); kontaktperson, admin",
+            _json(_ref("AreaEffort"), "Tillagd"),
+            400,
+            403,
+            404,
+            422,
+            status=201,
+            parameters=[_AREA_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["programme"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "programme": {"type": "string", "maxLength": 200},
+                        "forvaltning": {"type": "string", "maxLength": 200},
+                        "contact": {"type": "string", "maxLength": 400},
+                        "period": {"type": "string", "maxLength": 100},
+                    },
+                }
+            ),
+        )
+    },
+    "/areas/{area_id}/efforts/{effort_id}": {
+        "delete": _op(
+            "Ta bort en insats (kontaktperson, admin)",
+            {"description": "Borttagen"},
+            403,
+            404,
+            status=204,
+            parameters=[_AREA_ID, _path("effort_id", _DB_ID, "Insatsens id")],
         )
     },
     "/tasks/{task_id}/assign": {
