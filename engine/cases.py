@@ -36,7 +36,9 @@ def start_case(
     start_event: str | None = None,
     data: dict[str, Any] | None = None,
     is_demo: bool = False,
+    handlaggare: str | None = None,
 ) -> int:
+    """Start a case; its handläggare is ``handlaggare``, else the starter when a kontaktperson."""
     if not user.has(*STARTERS):
         raise Forbidden("Endast kontaktpersoner får starta ärenden.", code="forbidden")
     if not isinstance(title, str) or not title.strip():
@@ -65,9 +67,10 @@ def start_case(
             )
         if data:
             _check_start_data(engine, conn, definition.start_form(chosen), data)
-        case_id = _insert_case(conn, title.strip(), process_id, version, chosen, user, is_demo, now)
+        responsible = _responsible(conn, user, handlaggare)
+        case_id = _insert_case(conn, title.strip(), process_id, version, chosen, user, is_demo, now, responsible)
         step = Step.start(engine, conn, case_id, definition, chosen, data or {}, now)
-        step.record(Event("started", user.username, chosen, {"title": title}))
+        step.record(Event("started", user.username, chosen, {"title": title, "handlaggare": responsible}))
         step.run()
         step.save(user.username)
     return case_id
@@ -80,6 +83,14 @@ def _check_start_data(engine: Samverkan, conn: Connection, form: str | None, dat
         raise Invalid("Uppgifterna för ärendet är inte giltiga.", details=problems, code="invalid_data")
 
 
+def _responsible(conn: Connection, user: User, handlaggare: str | None) -> str | None:
+    from engine.assignment import HANDLAGGARE_ROLE, check_handlaggare  # assignment builds on this module
+
+    if handlaggare is not None:
+        return check_handlaggare(conn, handlaggare)
+    return user.username if user.has(HANDLAGGARE_ROLE) else None
+
+
 def _insert_case(
     conn: Connection,
     title: str,
@@ -89,6 +100,7 @@ def _insert_case(
     user: User,
     is_demo: bool,
     now: datetime,
+    handlaggare: str | None = None,
 ) -> int:
     case_id = conn.execute(
         schema.cases.insert()
@@ -106,6 +118,7 @@ def _insert_case(
             data={},
             active_elements=[],
             is_demo=is_demo,
+            handlaggare=handlaggare,
         )
         .returning(schema.cases.c.id)
     ).scalar_one()

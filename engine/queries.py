@@ -32,6 +32,7 @@ _CASE_COLUMNS = (
     c.c.incident,
     c.c.is_demo,
     c.c.start_event,
+    c.c.handlaggare,
 )
 
 
@@ -76,6 +77,7 @@ def case_view(row: Any, open_tasks: list[dict[str, Any]]) -> dict[str, Any]:
         "area": row.area,
         "phase": row.phase,
         "start_event": row.start_event,
+        "handlaggare": row.handlaggare,
         "active_elements": list(row.active_elements or []),
         "open_tasks": open_tasks,
         "data": row.data or {},
@@ -135,12 +137,30 @@ def list_cases(
         return {"items": [case_view(r, tasks[r.id]) for r in rows], "total": int(total)}
 
 
-def list_tasks(engine: Samverkan, user: User, mine: bool = False) -> list[dict[str, Any]]:
+def list_tasks(
+    engine: Samverkan,
+    user: User,
+    mine: bool = False,
+    *,
+    unclaimed: bool = False,
+    area: str | None = None,
+    phase: str | None = None,
+    overdue: bool = False,
+) -> list[dict[str, Any]]:
+    """Open tasks of ``user``'s roles (``mine``: claimed by them), narrowed like the inbox's filters."""
     query = select(t).where(t.c.state == "open")
     if mine:
         query = query.where(t.c.assignee == user.username)
     else:
         query = query.where(t.c.role.in_(sorted(user.roles)))
+    if unclaimed:
+        query = query.where(t.c.assignee.is_(None))
+    if area:
+        query = query.where(t.c.case_id.in_(select(c.c.id).where(c.c.area == area)))
+    if phase:
+        query = query.where(t.c.phase == phase)
+    if overdue:
+        query = query.where(t.c.due_at < engine.now())
     query = query.order_by(t.c.due_at.is_(None), t.c.due_at, t.c.created_at)
     with engine.db.connect() as conn:
         return [task_view(r) for r in conn.execute(query)]

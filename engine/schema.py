@@ -83,6 +83,8 @@ cases = Table(
     Column("active_elements", JSON, nullable=False),
     Column("incident", JSON),
     Column("is_demo", Boolean, nullable=False, default=False),
+    # The responsible official (handläggare): a username, set at registration, changed by chef/admin.
+    Column("handlaggare", String(200)),
     Index("ix_cases_status_area", "status", "area"),
     Index("ix_cases_status_phase", "status", "phase"),
 )
@@ -229,6 +231,28 @@ areas = Table(
     Column("name", String(200), nullable=False),
     Column("is_example", Boolean, nullable=False, default=True),
     Column("active", Boolean, nullable=False, default=True),
+    # The area's local coordinator (seed 003: a meeting place with a coordinator and a team).
+    # Name and contact are personal data: retention work finds them by info["personal"].
+    Column("coordinator_name", String(200), info={"personal": True}),
+    Column("coordinator_forvaltning", String(200)),
+    Column("coordinator_contact", String(400), info={"personal": True}),
+    Column("meeting_place", String(400)),
+)
+
+area_efforts = Table(
+    "area_efforts",
+    metadata,
+    # The city's other efforts in an area (seeds 001/002: CTC, områdeslyft, Trygg Malmö, BID …),
+    # so parallel processes in one area are seen together.
+    Column("id", Integer, primary_key=True),
+    Column("area_id", String(100), ForeignKey("areas.id", ondelete="CASCADE"), nullable=False),
+    Column("programme", String(200), nullable=False),
+    Column("forvaltning", String(200), nullable=False, default=""),
+    Column("contact", String(400), nullable=False, default="", info={"personal": True}),
+    Column("period", String(100), nullable=False, default=""),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_area_efforts_area", "area_id", "id"),
 )
 
 drafts = Table(

@@ -35,13 +35,11 @@ _JUST_AFTER = timedelta(microseconds=1)
 _TIMER_ACTIONS = {"reminder": "reminder", "escalation": "escalated"}
 
 # The task row, and of its case what a step needs plus what the response shows.
+_CASE_FIELDS = ("title", "process_id", "process_version", "start_event", "is_demo", "created_at", "handlaggare")
 _TASK_WITH_CASE = (
     select(
         schema.tasks,
-        *(
-            schema.cases.c[name].label(f"case__{name}")
-            for name in ("title", "process_id", "process_version", "start_event", "is_demo", "created_at")
-        ),
+        *(schema.cases.c[name].label(f"case__{name}") for name in _CASE_FIELDS),
         schema.cases.c.lock_version,
         schema.cases.c.state.label("workflow_state"),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -63,3 +65,57 @@ _SORT_KEYS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
     "area": _by("area_name"),
     "created": _by("created_at"),
 }
+
+
+WHO = ("mine", "unclaimed")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """The inbox's filters, as they live in the URL: area id, phase, overdue, ``mine``/``unclaimed``."""
+
+    area: str = ""
+    phase: str = ""
+    overdue: bool = False
+    who: str = ""
+
+    def matches(self, item: dict[str, Any], skip: str = "") -> bool:
+        """Whether ``item`` passes every filter but ``skip`` (counts show what choosing one would give)."""
+        return (
+            (skip == "area" or not self.area or item["area"] == self.area)
+            and (skip == "phase" or not self.phase or item["phase"] == self.phase)
+            and (skip == "overdue" or not self.overdue or item["overdue"])
+            and (skip == "who" or not self.who or _who(item, self.who))
+        )
+
+
+def _who(item: dict[str, Any], who: str) -> bool:
+    return bool(item["mine"]) if who == "mine" else item["assignee"] is None
+
+
+@dataclass(frozen=True)
+class FilteredInbox:
+    items: list[dict[str, Any]]
+    total: int
+    counts: dict[str, Counter[str]]
+
+
+def filtered_inbox(engine: Samverkan, user: User, chosen: InboxFilter, sort: str = "due") -> FilteredInbox:
+    """The inbox narrowed by ``chosen``, with counts per filter value.
+
+    Each count says how many tasks choosing that value would show, the other filters kept.
+    """
+    everything = inbox(engine, user, sort)
+    counts: dict[str, Counter[str]] = {"area": Counter(), "phase": Counter(), "overdue": Counter(), "who": Counter()}
+    for item in everything:
+        if chosen.matches(item, skip="area"):
+            counts["area"][item["area"] or ""] += 1
+        if chosen.matches(item, skip="phase"):
+            counts["phase"][item["phase"] or ""] += 1
+        if chosen.matches(item, skip="overdue") and item["overdue"]:
+            counts["overdue"]["true"] += 1
+        if chosen.matches(item, skip="who"):
+            counts["who"].update(w for w in WHO if _who(item, w))
+            counts["who"][""] += 1
+    items = [item for item in everything if chosen.matches(item)]
+    return FilteredInbox(items, len(everything), counts)

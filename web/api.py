@@ -12,7 +12,19 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine import accounts, cases, inputs, monitoring, notifications, processes, queries, reference, timers
+from engine import (
+    accounts,
+    area_coordination,
+    assignment,
+    cases,
+    inputs,
+    monitoring,
+    notifications,
+    processes,
+    queries,
+    reference,
+    timers,
+)
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web import documents
@@ -134,6 +146,27 @@ def areas() -> Response:
     return jsonify(reference.list_areas(_engine()))
 
 
+@bp.get("/areas/<area_id>/coordination")
+def area_coordination_get(area_id: str) -> Response:
+    return jsonify(area_coordination.coordination(_engine(), area_id))
+
+
+@bp.put("/areas/<area_id>/coordinator")
+def area_coordinator_put(area_id: str) -> Response:
+    return jsonify(area_coordination.set_coordinator(_engine(), _user(), area_id, _json_body()))
+
+
+@bp.post("/areas/<area_id>/efforts")
+def area_effort_add(area_id: str) -> tuple[Response, int]:
+    return jsonify(area_coordination.add_effort(_engine(), _user(), area_id, _json_body())), 201
+
+
+@bp.delete("/areas/<area_id>/efforts/<int:effort_id>")
+def area_effort_remove(area_id: str, effort_id: int) -> tuple[str, int]:
+    area_coordination.remove_effort(_engine(), _user(), area_id, effort_id)
+    return "", 204
+
+
 @bp.post("/cases")
 def start_case() -> tuple[Response, int]:
     body = _json_body()
@@ -147,8 +180,28 @@ def start_case() -> tuple[Response, int]:
         body.get("title", ""),
         start_event,
         body.get("data"),
+        handlaggare=_optional_text(body, "handlaggare"),
     )
     return jsonify(queries.get_case(_engine(), case_id)), 201
+
+
+def _optional_text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise BadRequest(f"{key} måste vara en sträng.", code="bad_type")
+    return value
+
+
+@bp.patch("/cases/<int:case_id>")
+def change_case(case_id: int) -> Response:
+    """Change what a manager may change on a case: today its handläggare."""
+    body = _json_body()
+    unknown = sorted(set(body) - {"handlaggare"})
+    if unknown:
+        raise BadRequest(f"Okända fält: {', '.join(unknown)}.", code="unknown_fields")
+    if "handlaggare" in body:
+        assignment.set_handlaggare(_engine(), _user(), case_id, _optional_text(body, "handlaggare"))
+    return jsonify(queries.get_case(_engine(), case_id))
 
 
 @bp.get("/cases")
@@ -214,8 +267,21 @@ def retry_case(case_id: int) -> Response:
 
 @bp.get("/tasks")
 def list_tasks() -> Response:
-    mine = request.args.get("mine", "").lower() in ("1", "true", "yes")
-    return jsonify(queries.list_tasks(_engine(), _user(), mine=mine))
+    args = request.args
+
+    def flag(name: str) -> bool:
+        return args.get(name, "").lower() in ("1", "true", "yes")
+
+    found = queries.list_tasks(
+        _engine(),
+        _user(),
+        mine=flag("mine"),
+        unclaimed=flag("unclaimed"),
+        area=args.get("area"),
+        phase=args.get("phase"),
+        overdue=flag("overdue"),
+    )
+    return jsonify(found)
 
 
 @bp.get("/tasks/<task_id>")
@@ -233,6 +299,27 @@ def claim(task_id: str) -> Response:
 def unclaim(task_id: str) -> Response:
     cases.unclaim_task(_engine(), _user(), task_id)
     return jsonify(queries.get_task(_engine(), task_id))
+
+
+@bp.post("/tasks/<task_id>/assign")
+def assign(task_id: str) -> Response:
+    assignment.assign_task(_engine(), _user(), task_id, _json_body().get("username"))
+    return jsonify(queries.get_task(_engine(), task_id))
+
+
+@bp.get("/reassignments")
+def preview_reassignment() -> Response:
+    """What moving one person's open tasks to another would do (absence); changes nothing."""
+    args = request.args
+    plan = assignment.preview_reassignment(_engine(), _user(), args.get("from"), args.get("to"))
+    return jsonify(plan.as_json())
+
+
+@bp.post("/reassignments")
+def reassign() -> Response:
+    body = _json_body()
+    done = assignment.reassign_all(_engine(), _user(), body.get("from"), body.get("to"))
+    return jsonify(done.as_json("moved"))
 
 
 @bp.post("/tasks/<task_id>/complete")

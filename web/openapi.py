@@ -49,6 +49,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 _DB_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _CASE_ID = _path("case_id", _DB_ID, "Ärendets id")
+_AREA_ID = _path("area_id", {"type": "string", "maxLength": 100}, "Områdets id")
 _TASK_ID = _path("task_id", {"type": "string", "maxLength": 36}, "Uppgiftens id (UUID)")
 _JSON_OBJECT = {"type": "object", "additionalProperties": True}
 
@@ -170,8 +171,58 @@ SCHEMAS: dict[str, Any] = {
             "open_tasks": {"type": "array", "items": _ref("Task")},
             "data": {"type": "object"},
             "incident": {"type": ["object", "null"]},
+            "handlaggare": {"type": ["string", "null"], "description": "Ansvarig handläggare (användarnamn)"},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "AreaEffort": {
+        "type": "object",
+        "required": ["id", "programme", "forvaltning", "contact", "period"],
+        "properties": {
+            "id": {"type": "integer"},
+            "programme": {"type": "string"},
+            "forvaltning": {"type": "string"},
+            "contact": {"type": "string"},
+            "period": {"type": "string"},
+            "updated_by": {"type": "string"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "AreaCoordination": {
+        "type": "object",
+        "required": ["id", "name", "coordinator", "efforts"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "coordinator": {
+                "type": ["object", "null"],
+                "properties": {
+                    "coordinator_name": {"type": "string"},
+                    "coordinator_forvaltning": {"type": "string"},
+                    "coordinator_contact": {"type": "string"},
+                    "meeting_place": {"type": "string"},
+                },
+            },
+            "efforts": {"type": "array", "items": _ref("AreaEffort")},
+        },
+    },
+    "Reassignment": {
+        "type": "object",
+        "required": ["from", "to", "blocked"],
+        "properties": {
+            "from": {"type": "string"},
+            "to": {"type": "string"},
+            "movable": {"type": "array", "items": {"type": "object"}, "description": "Förhandsvisning: flyttas"},
+            "moved": {"type": "array", "items": {"type": "object"}, "description": "Flyttades"},
+            "blocked": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"task_id": {"type": "string"}, "reason": {"type": "string"}},
+                },
+                "description": "Kan inte flyttas, med skäl (mottagaren saknar uppgiftens roll)",
+            },
         },
     },
     "HistoryEntry": {
@@ -342,12 +393,35 @@ PATHS: dict[str, Any] = {
                         "start_event": {"type": "string"},
                         "title": {"type": "string", "minLength": 1, "maxLength": 400},
                         "data": _JSON_OBJECT,
+                        "handlaggare": {
+                            "type": "string",
+                            "description": "Ansvarig handläggare (en kontaktperson); utan: den som startar, "
+                            "om hen är kontaktperson",
+                        },
                     },
                 }
             ),
         ),
     },
-    "/cases/{case_id}": {"get": _op("Ett ärende", _json(_ref("Case")), 404, parameters=[_CASE_ID])},
+    "/cases/{case_id}": {
+        "get": _op("Ett ärende", _json(_ref("Case")), 404, parameters=[_CASE_ID]),
+        "patch": _op(
+            "Byt handläggare (chef, admin); en historikrad action handlaggare per byte",
+            _json(_ref("Case")),
+            400,
+            403,
+            404,
+            422,
+            parameters=[_CASE_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "properties": {"handlaggare": {"type": "string", "description": "Användarnamn, kontaktperson"}},
+                    "additionalProperties": False,
+                }
+            ),
+        ),
+    },
     "/cases/{case_id}/history": {
         "get": _op(
             "Ärendets historik, äldst först",
@@ -403,8 +477,121 @@ PATHS: dict[str, Any] = {
         "get": _op(
             "Öppna uppgifter för mina roller",
             _json({"type": "array", "items": _ref("Task")}),
-            parameters=[_query("mine", {"enum": ["true", "false"]}, "true: bara de jag tagit")],
+            parameters=[
+                _query("mine", {"enum": ["true", "false"]}, "true: bara de jag tagit"),
+                _query("unclaimed", {"enum": ["true", "false"]}, "true: bara de som ingen tagit"),
+                _query("area", {"type": "string"}, "Områdets id"),
+                _query("phase", {"type": "string"}, "Fas"),
+                _query("overdue", {"enum": ["true", "false"]}, "true: bara försenade"),
+            ],
         )
+    },
+    "/areas/{area_id}/coordination": {
+        "get": _op(
+            "Områdets samordnare och stadens andra insatser där",
+            _json(_ref("AreaCoordination")),
+            404,
+            parameters=[_AREA_ID],
+        )
+    },
+    "/areas/{area_id}/coordinator": {
+        "put": _op(
+            "Sätt områdets lokala samordnare (kontaktperson, admin); tom text tar bort uppgiften",
+            _json(_ref("AreaCoordination")),
+            400,
+            403,
+            404,
+            422,
+            parameters=[_AREA_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "coordinator_name": {"type": "string", "maxLength": 200},
+                        "coordinator_forvaltning": {"type": "string", "maxLength": 200},
+                        "coordinator_contact": {"type": "string", "maxLength": 400},
+                        "meeting_place": {"type": "string", "maxLength": 400},
+                    },
+                }
+            ),
+        )
+    },
+    "/areas/{area_id}/efforts": {
+        "post": _op(
+            "Lägg till en av stadens insatser i området (CTC, områdeslyft, Trygg Malmö, BID …); kontaktperson, admin",
+            _json(_ref("AreaEffort"), "Tillagd"),
+            400,
+            403,
+            404,
+            422,
+            status=201,
+            parameters=[_AREA_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["programme"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "programme": {"type": "string", "maxLength": 200},
+                        "forvaltning": {"type": "string", "maxLength": 200},
+                        "contact": {"type": "string", "maxLength": 400},
+                        "period": {"type": "string", "maxLength": 100},
+                    },
+                }
+            ),
+        )
+    },
+    "/areas/{area_id}/efforts/{effort_id}": {
+        "delete": _op(
+            "Ta bort en insats (kontaktperson, admin)",
+            {"description": "Borttagen"},
+            403,
+            404,
+            status=204,
+            parameters=[_AREA_ID, _path("effort_id", _DB_ID, "Insatsens id")],
+        )
+    },
+    "/tasks/{task_id}/assign": {
+        "post": _op(
+            "Ge uppgiften till en namngiven person (chef, admin); 422 om personen saknas eller saknar rollen",
+            _json(_ref("Task")),
+            400,
+            403,
+            404,
+            409,
+            422,
+            parameters=[_TASK_ID],
+            requestBody=_body(
+                {"type": "object", "required": ["username"], "properties": {"username": {"type": "string"}}}
+            ),
+        )
+    },
+    "/reassignments": {
+        "get": _op(
+            "Förhandsvisning: vilka öppna uppgifter som flyttas från en person till en annan (chef, admin)",
+            _json(_ref("Reassignment")),
+            403,
+            422,
+            parameters=[
+                _query("from", {"type": "string"}, "Den som är borta (användarnamn)"),
+                _query("to", {"type": "string"}, "Den som tar över (användarnamn)"),
+            ],
+        ),
+        "post": _op(
+            "Flytta alla öppna uppgifter från en person till en annan (chef, admin); en transaktion per ärende",
+            _json(_ref("Reassignment")),
+            400,
+            403,
+            422,
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["from", "to"],
+                    "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
+                }
+            ),
+        ),
     },
     "/tasks/{task_id}": {"get": _op("En uppgift med formulär", _json(_ref("Task")), 404, parameters=[_TASK_ID])},
     "/tasks/{task_id}/claim": {"post": _op("Ta uppgiften", _json(_ref("Task")), 403, 404, 409, parameters=[_TASK_ID])},
