@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine import accounts, cases, inputs, monitoring, notifications, processes, queries, reference, timers
+from engine import accounts, cases, inputs, migration, monitoring, notifications, processes, queries, reference, timers
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web import documents
@@ -127,6 +127,20 @@ def process_xml(process_id: str) -> Response:
     version = inputs.int_parameter("version", raw, 0, minimum=1) if raw else None
     xml = processes.get_xml(_engine(), process_id, version)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/processes/<process_id>/migration")
+def migration_preview(process_id: str) -> Response:
+    versions = [inputs.int_parameter(name, request.args.get(name), 0, minimum=1) for name in ("from", "to")]
+    outcome = migration.preview(_engine(), _user(), process_id, *versions)
+    return jsonify({"movable": outcome.movable, "blocked": outcome.blocked})
+
+
+@bp.post("/processes/<process_id>/migration")
+def migrate_cases(process_id: str) -> Response:
+    body = _json_body()
+    outcome = migration.migrate(_engine(), _user(), process_id, body.get("from"), body.get("to"), body.get("cases"))
+    return jsonify({"moved": outcome.movable, "blocked": outcome.blocked})
 
 
 @bp.get("/areas")
