@@ -11,6 +11,7 @@ See docs/write-path.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -213,6 +214,15 @@ class Step:
             self.record(Event("retried", actor, retried[0], {"data": data}))
             self.run()
         return retried
+
+    def retarget(self, definition: Definition, change: Callable[[BpmnWorkflow], BpmnWorkflow]) -> None:
+        """Move the workflow to another version of its process (``change`` gives it re-pointed); saved as any step.
+
+        The indexes still hold what was loaded, so the save brings them in line with the new version.
+        """
+        self._workflow = change(self._workflow)
+        self.definition = definition
+        self._current = None
 
     def _run(self, at: datetime) -> None:
         self._current = None

@@ -18,6 +18,7 @@ from engine import (
     assignment,
     cases,
     inputs,
+    migration,
     monitoring,
     notifications,
     processes,
@@ -139,6 +140,20 @@ def process_xml(process_id: str) -> Response:
     version = inputs.int_parameter("version", raw, 0, minimum=1) if raw else None
     xml = processes.get_xml(_engine(), process_id, version)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/processes/<process_id>/migration")
+def migration_preview(process_id: str) -> Response:
+    versions = [inputs.int_parameter(name, request.args.get(name), 0, minimum=1) for name in ("from", "to")]
+    outcome = migration.preview(_engine(), _user(), process_id, *versions)
+    return jsonify({"movable": outcome.movable, "blocked": outcome.blocked})
+
+
+@bp.post("/processes/<process_id>/migration")
+def migrate_cases(process_id: str) -> Response:
+    body = _json_body()
+    outcome = migration.migrate(_engine(), _user(), process_id, body.get("from"), body.get("to"), body.get("cases"))
+    return jsonify({"moved": outcome.movable, "blocked": outcome.blocked})
 
 
 @bp.get("/areas")

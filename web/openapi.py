@@ -48,6 +48,27 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 _DB_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+_BLOCKED_CASES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["case_id", "reason"],
+        "properties": {"case_id": {"type": "integer"}, "reason": {"type": "string"}},
+    },
+}
+_CASE_IDS = {"type": "array", "items": {"type": "integer"}}
+_MIGRATION_PREVIEW = {
+    "type": "object",
+    "required": ["movable", "blocked"],
+    "properties": {"movable": _CASE_IDS, "blocked": _BLOCKED_CASES},
+}
+_MIGRATION_RESULT = {
+    "type": "object",
+    "required": ["moved", "blocked"],
+    "properties": {"moved": _CASE_IDS, "blocked": _BLOCKED_CASES},
+}
+
 _CASE_ID = _path("case_id", _DB_ID, "Ärendets id")
 _AREA_ID = _path("area_id", {"type": "string", "maxLength": 100}, "Områdets id")
 _TASK_ID = _path("task_id", {"type": "string", "maxLength": 36}, "Uppgiftens id (UUID)")
@@ -353,6 +374,41 @@ PATHS: dict[str, Any] = {
                 _query("version", _DB_ID, "Versionsnummer; utan: senaste"),
             ],
         )
+    },
+    "/processes/{process_id}/migration": {
+        "get": _op(
+            "Förhandsvisning: vilka pågående ärenden kan flyttas från version from till to, och varför inte",
+            _json(_MIGRATION_PREVIEW),
+            400,
+            403,
+            404,
+            422,
+            parameters=[
+                _path("process_id", {"type": "string", "maxLength": 200}, "Processens id"),
+                _query("from", _DB_ID, "Versionen ärendena har nu"),
+                _query("to", _DB_ID, "Versionen de ska flytta till"),
+            ],
+        ),
+        "post": _op(
+            "Flytta de flyttbara ärendena (alla eller de angivna) till version to, en transaktion per ärende",
+            _json(_MIGRATION_RESULT),
+            400,
+            403,
+            404,
+            422,
+            parameters=[_path("process_id", {"type": "string", "maxLength": 200}, "Processens id")],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["from", "to"],
+                    "properties": {
+                        "from": _DB_ID,
+                        "to": _DB_ID,
+                        "cases": {"type": "array", "items": {"type": "integer"}},
+                    },
+                }
+            ),
+        ),
     },
     "/areas": {"get": _op("Områden", _json({"type": "array", "items": _ref("Area")}))},
     "/cases": {

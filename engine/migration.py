@@ -1,0 +1,174 @@
+"""Moving running cases to another version of their process: a preview, then one transaction per case.
+
+See :mod:`engine.migration_rules` for what decides whether a case can move and
+:mod:`engine.migration_retarget` for how its workflow is re-targeted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.task import Task
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine import schema
+from engine.context import Samverkan, User
+from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from engine.history import Event
+from engine.migration_retarget import Unmovable, retarget
+from engine.migration_rules import CaseFacts, Rules
+from engine.runtime import _about
+from engine.step import ACTIVE, Step
+
+MIGRATORS = ("processagare", "admin")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """Cases that can move (or moved) and those that cannot, each with its reason."""
+
+    movable: list[int] = field(default_factory=list)
+    blocked: list[dict[str, Any]] = field(default_factory=list)
+
+    def block(self, case_id: int, reason: str) -> None:
+        self.blocked.append({"case_id": case_id, "reason": reason})
+
+
+def _check_user(user: User) -> None:
+    if not user.has(*MIGRATORS):
+        raise Forbidden("Endast processägare och administratörer får flytta ärenden mellan versioner.")
+
+
+def rules_for(engine: Samverkan, conn: Connection, process_id: str, from_version: Any, to_version: Any) -> Rules:
+    """The rules for moving ``process_id`` cases between two deployed versions; bad versions are 4xx."""
+    for name, value in (("from", from_version), ("to", to_version)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise Invalid(
+                "Ange versionerna som positiva heltal.",
+                details=[{"field": name, "message": "Ett versionsnummer (1, 2, …)."}],
+                code="invalid_version",
+            )
+    if from_version == to_version:
+        raise Invalid(
+            "Välj två olika versioner.",
+            details=[{"field": "to", "message": "Samma version som ärendena redan har."}],
+            code="same_version",
+        )
+    pv = schema.process_versions
+    known = set(conn.execute(select(pv.c.version).where(pv.c.process_id == process_id)).scalars())
+    if not known:
+        raise NotFound(f"Processen {process_id} finns inte.", code="not_found")
+    for name, value in (("from", from_version), ("to", to_version)):
+        if value not in known:
+            raise Invalid(
+                f"Version {value} av {process_id} finns inte.",
+                details=[{"field": name, "message": "Okänd version."}],
+                code="unknown_version",
+            )
+    a = engine.definition(conn, process_id, from_version)
+    b = engine.definition(conn, process_id, to_version)
+    return Rules(a, b, to_version, engine.forms, engine.now())
+
+
+def preview(engine: Samverkan, user: User, process_id: str, from_version: Any, to_version: Any) -> Outcome:
+    """Which active cases on ``from_version`` could move to ``to_version`` now, and why not the others."""
+    _check_user(user)
+    c, t = schema.cases, schema.timers
+    outcome = Outcome()
+    with engine.db.connect() as conn:
+        rules = rules_for(engine, conn, process_id, from_version, to_version)
+        where = (c.c.process_id == process_id, c.c.process_version == from_version, c.c.status == ACTIVE)
+        timers: dict[int, list[str]] = defaultdict(list)
+        for case_id, element_id in conn.execute(
+            select(t.c.case_id, t.c.element_id).join(c, c.c.id == t.c.case_id).where(*where)
+        ):
+            timers[case_id].append(element_id)
+        rows = conn.execute(select(c.c.id, c.c.active_elements, c.c.data, c.c.incident).where(*where).order_by(c.c.id))
+        for row in rows:
+            facts = CaseFacts(
+                row.id, tuple(row.active_elements or ()), tuple(timers[row.id]), row.data or {}, bool(row.incident)
+            )
+            reasons = rules.reasons(facts)
+            if reasons:
+                outcome.block(row.id, " ".join(reasons))
+            else:
+                outcome.movable.append(row.id)
+    return outcome
+
+
+def migrate(
+    engine: Samverkan,
+    user: User,
+    process_id: str,
+    from_version: Any,
+    to_version: Any,
+    case_ids: list[int] | None = None,
+) -> Outcome:
+    """Move the movable cases (all, or those in ``case_ids``), one transaction each; returns moved and blocked."""
+    if case_ids is not None and (
+        not isinstance(case_ids, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in case_ids)
+    ):
+        raise Invalid(
+            "cases måste vara en lista med ärendenummer.",
+            details=[{"field": "cases", "message": "En lista med heltal."}],
+            code="invalid_cases",
+        )
+    planned = preview(engine, user, process_id, from_version, to_version)
+    chosen = planned.movable if case_ids is None else [i for i in planned.movable if i in set(case_ids)]
+    result = Outcome(blocked=[b for b in planned.blocked if case_ids is None or b["case_id"] in set(case_ids)])
+    for case_id in case_ids or []:
+        if case_id not in planned.movable and all(b["case_id"] != case_id for b in planned.blocked):
+            result.block(case_id, f"Ärendet är inte ett pågående ärende på version {from_version} av {process_id}.")
+    for case_id in chosen:
+        try:
+            move_case(engine, user, case_id, from_version, to_version)
+        except Unmovable as err:
+            result.block(case_id, err.reason)
+        except DomainError as err:  # changed meanwhile (a stale lock), finished, or its data refused
+            result.block(case_id, err.message)
+        except SQLAlchemyError:  # the transaction rolled back whole
+            log.exception("moving case %s to version %s failed", case_id, to_version)
+            result.block(case_id, "Databasen avbröt flytten; ärendet är oförändrat. Försök igen senare.")
+        else:
+            result.movable.append(case_id)
+    return result
+
+
+def move_case(engine: Samverkan, user: User, case_id: int, from_version: int, to_version: int) -> None:
+    """Move one case in one transaction; :class:`Unmovable` or a domain error leaves it as it was."""
+    now = engine.now()
+    with engine.write() as conn:
+        row = conn.execute(
+            select(schema.cases.c.process_id, schema.cases.c.process_version, schema.cases.c.status).where(
+                schema.cases.c.id == case_id
+            )
+        ).first()
+        if row is None or row.process_version != from_version or row.status != ACTIVE:
+            raise Conflict("Ärendet har ändrats sedan förhandsvisningen.", code="stale")
+        rules = rules_for(engine, conn, row.process_id, from_version, to_version)
+        step = Step.load(engine, conn, case_id, now)
+        started = _start_instants(conn, case_id)
+        step.retarget(rules.b, lambda workflow: retarget(engine.runtime, workflow, rules, started))
+        step.record(Event("migrated", user.username, None, {"from": from_version, "to": to_version}))
+        step.save(user.username)
+        conn.execute(schema.cases.update().where(schema.cases.c.id == case_id).values(process_version=to_version))
+
+
+def _start_instants(conn: Connection, case_id: int) -> Any:
+    """When a timer task began waiting: when the task it watches opened, else the case's last step."""
+    c, t = schema.cases, schema.tasks
+    last_step: datetime = conn.execute(select(c.c.updated_at).where(c.c.id == case_id)).scalar_one()
+    opened = dict(conn.execute(select(t.c.id, t.c.created_at).where(t.c.case_id == case_id, t.c.state == "open")).all())
+
+    def started(task: Task) -> datetime:
+        watched = str(task.id) if task.task_spec.manual else _about(task)
+        at = opened.get(watched) if watched else None
+        return at if isinstance(at, datetime) else last_step
+
+    return started
