@@ -40,6 +40,39 @@ class Criteria:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """Where a case's figures are (see engine/figures.py): task ids and the fields they fill in."""
+
+    application: str
+    applied_sek: str
+    early_involvement: str
+    residents_reached: str
+    decision: str
+    decision_field: str
+    granting: tuple[str, ...]
+    decision_date: str
+    granted_sek: str
+    report: str
+    report_number: str
+    used_sek: str
+    activities: str
+    target_group: str
+    participants: str
+    review: str
+    approved: str
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        return (self.application, self.early_involvement, self.decision, self.report, self.review)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Figures:
+        values = {name: raw[name] for name in cls.__dataclass_fields__}
+        values["granting"] = tuple(str(v) for v in raw["granting"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class ProcessProfile:
     process_id: str
     phases: tuple[str, ...] = ()
@@ -48,6 +81,7 @@ class ProcessProfile:
     required_passages: tuple[Passage, ...] = ()
     # Report column -> case data field: granted_sek, period_start, period_end.
     report_fields: dict[str, str] = field(default_factory=dict)
+    figures: Figures | None = None
 
     @classmethod
     def empty(cls, process_id: str) -> ProcessProfile:
@@ -70,6 +104,7 @@ class ProcessProfile:
                 Passage(str(p["before"]), str(p["target"]), str(p["message"])) for p in raw.get("required_passages", ())
             ),
             report_fields={str(k): str(v) for k, v in raw.get("report_fields", {}).items()},
+            figures=Figures.from_dict(raw["figures"]) if "figures" in raw else None,
         )
 
     def area_of(self, data: dict[str, Any]) -> str | None:
