@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from engine import schema
 from engine.context import Samverkan
+from engine.errors import Invalid
 from engine.figures import local_date
 
 c, f, t = schema.cases, schema.case_figures, schema.tasks
@@ -167,3 +168,21 @@ def figures(engine: Samverkan, year: int | None = None, area: str | None = None)
 
 def _years(conn: Any) -> set[int]:
     return {local_date(at).year for at in conn.execute(select(c.c.created_at)).scalars()}
+
+
+def parse_filters(engine: Samverkan, year: str | None, area: str | None) -> tuple[int | None, str | None]:
+    """The ``year`` and ``area`` filters from query text; :class:`Invalid` naming what is wrong."""
+    problems = []
+    chosen_year: int | None = None
+    if year:
+        chosen_year = int(year) if year.isdigit() and len(year) == 4 else None
+        if chosen_year is None:
+            problems.append({"field": "year", "message": "Ange ett år med fyra siffror, t.ex. 2027."})
+    if area:
+        with engine.db.connect() as conn:
+            known = conn.execute(select(schema.areas.c.id).where(schema.areas.c.id == area)).first()
+        if known is None:
+            problems.append({"field": "area", "message": "Okänt område."})
+    if problems:
+        raise Invalid("Filtret för statistiken är inte giltigt.", details=problems, code="invalid_filter")
+    return chosen_year, area or None

@@ -15,6 +15,7 @@ E  actors, Rosengård, started 2028-05-10: only its initiative registered.
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -29,6 +30,7 @@ from tests.document_case import (
     SECOND_REPORT,
     decided_case,
 )
+from tests.http import ApiClient
 from tests.samverkansstod import INITIERING, Driver
 
 ROSENGARD, SOFIELUND = "rosengard", "sofielund"
@@ -174,3 +176,18 @@ def test_a_case_without_figures_steps_has_no_row(drive: Driver) -> None:
     with drive.engine.db.connect() as conn:
         assert conn.execute(select(schema.case_figures).where(schema.case_figures.c.case_id == case_id)).first() is None
     assert statistics.figures(drive.engine)["cases"]["total"] == 1
+
+
+def test_the_api_answers_the_same_figures_to_managers_only(drive: Driver, api: ApiClient) -> None:
+    _walk_five(drive)
+    chef = api.as_user("cecilia", "chef")
+    answer = chef.get("/statistics?area=rosengard")
+    assert answer.status == 200
+    assert _essentials(answer.body) == ROSENGARD_ONLY
+    assert answer.body == json.loads(json.dumps(statistics.figures(drive.engine, area=ROSENGARD)))
+    assert _essentials(api.as_user("ada", "admin").get("/statistics?year=2028").body) == YEAR_2028
+    assert api.as_user("kim", "kontaktperson").get("/statistics").status == 403
+    assert api.get("/statistics").status == 401
+    bad = chef.get("/statistics?year=tjugo&area=atlantis")
+    assert bad.status == 422
+    assert {d["field"] for d in bad.body["error"]["details"]} == {"year", "area"}

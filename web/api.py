@@ -12,7 +12,18 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine import accounts, cases, inputs, monitoring, notifications, processes, queries, reference, timers
+from engine import (
+    accounts,
+    cases,
+    inputs,
+    monitoring,
+    notifications,
+    processes,
+    queries,
+    reference,
+    statistics,
+    timers,
+)
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden
 from web import documents
@@ -244,6 +255,13 @@ def complete(task_id: str) -> Response:
 @bp.get("/overview")
 def overview() -> Response:
     return jsonify(queries.overview(_engine()))
+
+
+@bp.get("/statistics")
+@_requires("chef", "admin")
+def statistics_figures() -> Response:
+    year, area = statistics.parse_filters(_engine(), request.args.get("year"), request.args.get("area"))
+    return jsonify(statistics.figures(_engine(), year, area))
 
 
 @bp.get("/incidents")
