@@ -39,7 +39,14 @@ def remove_demo_cases(engine: Samverkan, store: Store) -> Removed:
         tasks = select(t.c.id).where(t.c.case_id.in_(case_ids))
         conn.execute(delete(schema.drafts).where(schema.drafts.c.task_id.in_(tasks)))
         # Children first: SQLite enforces the foreign keys only when asked to, so no cascade is relied on.
-        for table in (schema.attachments, schema.notifications, schema.history, schema.timers, schema.tasks):
+        for table in (
+            schema.case_figures,
+            schema.attachments,
+            schema.notifications,
+            schema.history,
+            schema.timers,
+            schema.tasks,
+        ):
             conn.execute(delete(table).where(table.c.case_id.in_(case_ids)))
         conn.execute(delete(c).where(c.c.id.in_(case_ids)))
     for file_id in file_ids:

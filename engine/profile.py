@@ -51,6 +51,39 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """Where a case's figures are (see engine/figures.py): task ids and the fields they fill in."""
+
+    application: str
+    applied_sek: str
+    early_involvement: str
+    residents_reached: str
+    decision: str
+    decision_field: str
+    granting: tuple[str, ...]
+    decision_date: str
+    granted_sek: str
+    report: str
+    report_number: str
+    used_sek: str
+    activities: str
+    target_group: str
+    participants: str
+    review: str
+    approved: str
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        return (self.application, self.early_involvement, self.decision, self.report, self.review)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Figures:
+        values = {name: raw[name] for name in cls.__dataclass_fields__}
+        values["granting"] = tuple(str(v) for v in raw["granting"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class ProcessProfile:
     process_id: str
     phases: tuple[str, ...] = ()
@@ -60,6 +93,7 @@ class ProcessProfile:
     # Report column -> case data field: granted_sek, period_start, period_end.
     report_fields: dict[str, str] = field(default_factory=dict)
     follow_up: FollowUp | None = None
+    figures: Figures | None = None
 
     @classmethod
     def empty(cls, process_id: str) -> ProcessProfile:
@@ -85,6 +119,7 @@ class ProcessProfile:
             follow_up=FollowUp(**{k: str(raw["follow_up"][k]) for k in ("phase", "number", "start", "end")})
             if "follow_up" in raw
             else None,
+            figures=Figures.from_dict(raw["figures"]) if "figures" in raw else None,
         )
 
     def area_of(self, data: dict[str, Any]) -> str | None:

@@ -295,3 +295,27 @@ worker_heartbeats = Table(
     Column("notifications_sent", Integer, nullable=False),
     Index("ix_worker_heartbeats_last_sweep", "last_sweep_at"),
 )
+
+case_figures = Table(
+    "case_figures",
+    metadata,
+    # One row per case with what the statistics count (engine/figures.py), kept up to date in the
+    # transaction of each step that changes them, so /statistik never reads the history. The
+    # public marking (engine/publication.py) lives here too: what a case shows outside.
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("applied_sek", Integer),
+    Column("granted_sek", Integer),
+    Column("decision", String(50)),
+    Column("decided_on", String(10)),  # ISO date (Stockholm): the nämnd's meeting, else when recorded
+    Column("first_report_on", String(10)),
+    Column("used_sek", Integer, nullable=False, default=0),
+    Column("residents_reached", Integer),
+    Column("participants", JSON, nullable=False),  # target group -> participants, approved reports
+    Column("report_numbers", JSON, nullable=False),  # follow-up numbers whose report has come in
+    Column("reports_submitted", Integer, nullable=False, default=0),
+    Column("reports_late", Integer, nullable=False, default=0),
+    Column("public_at", UtcDateTime()),
+    Column("public_by", String(200)),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_case_figures_public", "public_at"),
+)

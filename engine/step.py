@@ -19,7 +19,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import Connection, bindparam, select
 
-from engine import history, indexes, metrics, schema
+from engine import figures, history, indexes, metrics, schema
 from engine.context import Samverkan
 from engine.definitions import Definition
 from engine.errors import Conflict, NotFound
@@ -284,6 +284,8 @@ class Step:
         )
         indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
         history.write(conn, self.case_id, now, events)
+        if (spec := definition.profile.figures) is not None and figures.touches(spec, events):
+            figures.refresh(conn, spec, self.case_id, now)
         indexes.write_notifications(conn, self.case_id, events, now)
         self._saved = True
         workflow, lock_version = self._workflow, self._lock_version + 1

@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         overview,
         parameters,
         security,
+        statistics,
         tasks,
     )
 
@@ -73,4 +74,5 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(notifications.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(accessibility.bp)
+    app.register_blueprint(statistics.bp)
     return app

@@ -24,6 +24,7 @@ from engine import (
     processes,
     queries,
     reference,
+    statistics,
     timers,
 )
 from engine.context import Samverkan, User
@@ -346,6 +347,13 @@ def complete(task_id: str) -> Response:
 @bp.get("/overview")
 def overview() -> Response:
     return jsonify(queries.overview(_engine()))
+
+
+@bp.get("/statistics")
+@_requires("chef", "admin")
+def statistics_figures() -> Response:
+    year, area = statistics.parse_filters(_engine(), request.args.get("year"), request.args.get("area"))
+    return jsonify(statistics.figures(_engine(), year, area))
 
 
 @bp.get("/incidents")
