@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection, and_, bindparam, exists, select
 
 from engine import schema
 from engine.attachments import Store
@@ -216,6 +216,15 @@ def plan_case(conn: Connection, redactor: _Redactor, case_id: int, ended_at: dat
     return plan
 
 
+_SET_CONTEXT = t.update().where(t.c.id == bindparam("b_id")).values(context=bindparam("b_value"))
+_SET_DETAILS = h.update().where(h.c.id == bindparam("b_id")).values(details=bindparam("b_value"))
+_SET_DRAFT = (
+    d.update()
+    .where(d.c.task_id == bindparam("b_id"), d.c.username == bindparam("b_user"))
+    .values(data=bindparam("b_value"))
+)
+
+
 def _apply(conn: Connection, plan: CasePlan, now: datetime, retention_days: int) -> None:
     moved = conn.execute(
         c.update()
@@ -224,12 +233,14 @@ def _apply(conn: Connection, plan: CasePlan, now: datetime, retention_days: int)
     )
     if moved.rowcount != 1:
         raise Conflict("Ärendet ändrades under gallringen; kör igen.", code="stale")
-    for task_id, context in plan.task_rows.items():
-        conn.execute(t.update().where(t.c.id == task_id).values(context=context))
-    for history_id, details in plan.history_rows.items():
-        conn.execute(h.update().where(h.c.id == history_id).values(details=details))
-    for (task_id, username), draft in plan.draft_rows.items():
-        conn.execute(d.update().where(d.c.task_id == task_id, d.c.username == username).values(data=draft))
+    # One statement per table, many rows each: a round trip per table, not per row (PostgreSQL).
+    if plan.task_rows:
+        conn.execute(_SET_CONTEXT, [{"b_id": k, "b_value": v} for k, v in plan.task_rows.items()])
+    if plan.history_rows:
+        conn.execute(_SET_DETAILS, [{"b_id": k, "b_value": v} for k, v in plan.history_rows.items()])
+    if plan.draft_rows:
+        rows = [{"b_id": task, "b_user": user, "b_value": v} for (task, user), v in plan.draft_rows.items()]
+        conn.execute(_SET_DRAFT, rows)
     if plan.notification_ids:
         conn.execute(n.update().where(n.c.id.in_(plan.notification_ids)).values(recipient=MARKER))
     if plan.attachments:
@@ -252,12 +263,11 @@ def gallra(engine: Samverkan, store: Store, dry_run: bool = False, limit: int | 
     paths = case_personal_paths(engine.forms)
     with engine.db.connect() as conn:
         due = due_cases(conn, result.cutoff, limit)
+        if dry_run:
+            result.cases = [plan_case(conn, _Redactor(paths), case_id, ended) for case_id, ended in due]
+            return result
     for case_id, ended_at in due:
         redactor = _Redactor(paths)
-        if dry_run:
-            with engine.db.connect() as conn:
-                result.cases.append(plan_case(conn, redactor, case_id, ended_at))
-            continue
         try:
             with engine.write() as conn:
                 if conn.execute(select(h.c.id).where(h.c.case_id == case_id, h.c.action == ACTION).limit(1)).first():
