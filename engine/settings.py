@@ -82,6 +82,12 @@ class Settings:
     token_days: int = _setting(
         "SAMVERKAN_TOKEN_DAYS", "90", "how many days a new API token (`samverkan token NAME`) works", minimum=1
     )
+    retention_days: int = _setting(
+        "SAMVERKAN_RETENTION_DAYS",
+        "1095",
+        "days after a case ended before `samverkan gallra` (and the worker, daily) removes its personal data",
+        minimum=1,
+    )
     secure_cookies: bool = _setting(
         "SAMVERKAN_SECURE_COOKIES",
         "0",

@@ -1,4 +1,4 @@
-"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy, backup, restore.
+"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy, gallra, backup, restore.
 
 Exit status 0 on success; otherwise non-zero with a one-line reason on stderr. The settings
 (:class:`engine.settings.Settings`) are read once, here, and handed to every command.
@@ -166,6 +166,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gallra(args: argparse.Namespace) -> int:
+    from engine import attachments, retention
+
+    engine = _engine(args)
+    _tell_database(args)
+    result = retention.gallra(engine, attachments.Store(args.settings.attachments_dir), dry_run=args.dry_run)
+    for line in result.lines():
+        print(line)
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from samverkan_cli.worker import run_worker
 
@@ -232,6 +243,13 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("file")
     deploy.add_argument("--comment", default="")
     deploy.set_defaults(func=cmd_deploy)
+    gallra = sub.add_parser(
+        "gallra",
+        parents=[common],
+        help="ta bort personuppgifter i ärenden som avslutades för längre sedan än SAMVERKAN_RETENTION_DAYS dagar",
+    )
+    gallra.add_argument("--dry-run", action="store_true", help="visa vad som skulle tas bort, ändra inget")
+    gallra.set_defaults(func=cmd_gallra)
     saving = sub.add_parser(
         "backup", parents=[common], help="säkerhetskopiera databasen och bilagorna till en fil (.tar.gz)"
     )

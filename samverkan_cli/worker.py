@@ -1,7 +1,8 @@
 """``samverkan worker``: its own process that sweeps due timers and sends notifications.
 
 APScheduler paces the sweeps; each sweep is :func:`engine.timers.sweep`, safe to run in
-several worker processes at once. Never started inside the web app.
+several worker processes at once. Once a day (and in every ``--once`` run) it also gallrar:
+:func:`engine.retention.gallra`. Never started inside the web app.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine import attachments, heartbeats, logs, notifications, timers
+from engine import attachments, heartbeats, logs, notifications, retention, timers
 from engine.clock import FixedClock, SystemClock, parse_instant
 from engine.context import Samverkan
 from engine.sweep_turn import take_turn
@@ -67,9 +68,21 @@ def run_worker(engine: Samverkan, once: bool, now_text: str | None, interval: fl
             removed,
         )
 
+    def gallra() -> None:
+        # One transaction per case, each under the case's lock version: safe beside other workers.
+        done = retention.gallra(engine, store)
+        log.info(
+            "gallring: %d ärenden avslutade före %s gallrade (%s=%d)",
+            len(done.cases),
+            done.cutoff.date().isoformat(),
+            retention.SETTING,
+            done.retention_days,
+        )
+
     if once:
         try:
             tick()
+            gallra()
         except SQLAlchemyError as err:
             print(f"samverkan: databasen svarar inte som väntat: {str(err).splitlines()[0]}", file=sys.stderr)
             return 1
@@ -88,6 +101,14 @@ def run_worker(engine: Samverkan, once: bool, now_text: str | None, interval: fl
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("avslutar (signal %d)", signum)
         scheduler.shutdown(wait=False)
+
+    scheduler.add_job(
+        gallra,
+        IntervalTrigger(hours=24, timezone=UTC),
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

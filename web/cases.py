@@ -28,6 +28,7 @@ HISTORY_LABELS = {
     "ended": "Ärendet avslutades",
     "incident": "Fel uppstod",
     "retried": "Kördes om efter fel",
+    "gallrad": "Personuppgifter gallrade",
 }
 
 
