@@ -78,7 +78,15 @@ function badge(text, label, overdue) {
 
 async function overview(container) {
   const counts = JSON.parse(document.getElementById("overview-counts").textContent);
-  const viewer = await open(container, container.dataset.xmlUrl, (view) => view.fit());
+  // The whole process fitted into a page-wide box is drawn at about a quarter of its size, too
+  // small to read at 1280 px: open on the steps where cases wait, in process order, at a readable
+  // zoom ("Anpassa" shows all of it, the badges stay readable there).
+  const viewer = await open(container, container.dataset.xmlUrl, (view, v) => {
+    const registry = v.get("elementRegistry");
+    const waiting = Object.keys(counts).map((id) => registry.get(id)).filter(Boolean);
+    const shown = waiting.length ? waiting : registry.filter((e) => e.type === "bpmn:StartEvent");
+    view.focus(shown.sort((a, b) => a.x - b.x || a.y - b.y));
+  });
   window.samverkanViewer = viewer;
   const overlays = viewer.get("overlays");
   const registry = viewer.get("elementRegistry");

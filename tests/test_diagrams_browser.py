@@ -64,13 +64,48 @@ def scale(page: Page, diagram: str = "samverkanViewer") -> float:
     return float(page.evaluate(f"() => window.{diagram}.get('canvas').viewbox().scale"))
 
 
+def inside_view(page: Page, element_id: str) -> bool:
+    """The element lies wholly inside the visible part of the diagram."""
+    return bool(
+        page.evaluate(
+            """(id) => {
+                const v = window.samverkanViewer.get('canvas').viewbox();
+                const e = window.samverkanViewer.get('elementRegistry').get(id);
+                return e.x >= v.x && e.y >= v.y && e.x + e.width <= v.x + v.width && e.y + e.height <= v.y + v.height;
+            }""",
+            element_id,
+        )
+    )
+
+
+def svg_within_box(page: Page, box: str) -> bool:
+    return bool(
+        page.evaluate(
+            """(sel) => {
+                const box = document.querySelector(sel).getBoundingClientRect();
+                const svg = document.querySelector(`${sel} svg`).getBoundingClientRect();
+                return svg.left >= box.left && svg.right <= box.right && svg.top >= box.top
+                    && svg.bottom <= box.bottom && box.right <= document.documentElement.clientWidth;
+            }""",
+            box,
+        )
+    )
+
+
 def check_overview(page: Page, url: str) -> None:
+    """Opens readable on the steps where cases wait; "Anpassa" shows the whole process."""
     page.goto(f"{url}/overview")
     wait_for_diagram(page)
     assert no_page_overflow(page)
-    fitted = viewbox(page)
-    assert shows_whole_diagram(fitted)
+    assert svg_within_box(page, "#overview-diagram")
+    opened = viewbox(page)
+    for step in ("registrera_initiativ", "bedomning"):
+        assert inside_view(page, step), step
+    assert page.evaluate(LABEL_PX, "bedomning") >= 12
     controls = page.get_by_role("group", name="Visa diagrammet")
+    controls.get_by_role("button", name="Anpassa").click()
+    fitted = viewbox(page)
+    assert shows_whole_diagram(fitted) and fitted["scale"] < opened["scale"]
     controls.get_by_role("button", name="Zooma in").click()
     assert scale(page) > fitted["scale"]
     controls.get_by_role("button", name="Anpassa").click()
@@ -85,6 +120,9 @@ def check_overview(page: Page, url: str) -> None:
     page.wait_for_function("(s) => window.samverkanViewer.get('canvas').zoom() < s - 0.01", arg=fitted["scale"])
     assert shows_whole_diagram(viewbox(page))
     page.set_viewport_size({"width": width, "height": 900})
+    controls.get_by_role("button", name="Visa steg med ärenden").click()
+    assert scale(page) == pytest.approx(opened["scale"], rel=0.01)
+    assert inside_view(page, "bedomning")
 
 
 def check_case_page_opens_on_the_step(page: Page, url: str, case_id: int) -> dict[str, Any]:
@@ -99,6 +137,7 @@ def check_case_page_opens_on_the_step(page: Page, url: str, case_id: int) -> dic
     )
     assert abs(opened["x"] + opened["width"] / 2 - step["x"]) < 2
     assert abs(opened["y"] + opened["height"] / 2 - step["y"]) < 2
+    assert inside_view(page, "bedomning") and svg_within_box(page, "#case-diagram")
     assert page.evaluate(LABEL_PX, "bedomning") >= 12
     active = page.locator('.djs-element.case-active[data-element-id="bedomning"] .djs-visual > :first-child')
     assert float(active.evaluate("(e) => getComputedStyle(e).strokeWidth").removesuffix("px")) >= 4
