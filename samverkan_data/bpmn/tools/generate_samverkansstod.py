@@ -204,7 +204,7 @@ reminder("paminnelse_namndbeslut", "Planerat sammanträde", "namndbeslut", "namn
 node("endEvent", "paminnelse_namndbeslut_skickad", "Påminnelse skickad", "namndbeslut", NS_LOW,
      lane=NSL, phase=BES)
 node("exclusiveGateway", "gw_beslut", "Beslut?", "gw_beslut", NS, lane=NSL, phase=BES)
-user("meddela_beslut", "Meddela beslut", "meddela_beslut", NS, BES, lane=NSL)
+user("meddela_beslut", "Meddela aktörerna beslutet", "meddela_beslut", NS, BES, lane=NSL)
 node("endEvent", "slut_avslag", "Avslag", "slut_avslag", NS, lane=NSL, phase=BES, terminate=True)
 
 # --- 4. Samarbete
