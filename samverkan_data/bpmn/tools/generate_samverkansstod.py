@@ -224,7 +224,7 @@ script("berakna_uppfoljningar", "Beräkna uppföljningsdatum", "berakna", MAIN,
        "godkanda_uppfoljningar = 0", SAM, writes=["godkanda_uppfoljningar"])
 
 # --- 5. Genomförande och uppföljning
-node("intermediateCatchEvent", "vanta_uppfoljning", "Vänta till uppföljningsdatum", "vanta",
+node("intermediateCatchEvent", "vanta_uppfoljning", "Uppföljningsdatum", "vanta",
      MAIN, phase=GEN, timer=("timeDate", "start_of_day(nasta_uppfoljning)"))
 script("oppna_uppfoljning", "Öppna periodens uppföljning", "oppna", MAIN,
        "uppfoljningsdatum = nasta_uppfoljning\n"
