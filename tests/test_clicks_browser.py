@@ -19,6 +19,7 @@ from engine import accounts, processes
 from engine.context import SYSTEM, Samverkan
 from tests import browser
 from tests.browser import PASSWORD, base_url, browser_type_launch_args  # noqa: F401 - fixtures
+from tests.case_forms import fill_application, fill_assessment, fill_decision, fill_residents
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Belysning på Lönngatan"
@@ -87,32 +88,15 @@ def _kontaktperson(walk: Walk) -> None:
     page.get_by_label("Antal boende som nåtts").fill("0")
     walk.complete()
     walk.reach("Registrera tidig boendeinvolvering")
-    page.get_by_label("Trygghetsvandring").check()
-    page.get_by_label("Datum för involveringen").fill("2027-03-10")
-    page.get_by_label("Antal boende som nåtts").fill("14")
-    page.get_by_label("Boendes behov och förslag").fill("Bättre belysning.")
-    page.get_by_label("Boendes fortsatta medverkan").fill("Två boende i styrgruppen.")
+    fill_residents(page)
     walk.complete()
 
     walk.reach("Registrera ansökan")
-    page.get_by_label("Syfte och mål").fill("Tryggare gata.")
-    page.get_by_label("Förväntade resultat").fill("Fler rör sig på gatan kvällstid.")
-    page.get_by_label("Mervärde").fill("Gemensam belysning som ingen kan ordna ensam.")
-    page.get_by_label("Ansvarig aktör").fill("Lönngatans fastighetsägare")
-    page.get_by_label("Aktivitet eller åtagande").fill("Belysning på fasader")
-    page.get_by_label("Belopp (kr)").first.fill("120000")
-    page.get_by_role("group", name="Sökt stöd från staden").get_by_label("Belopp (kr)").fill("80000")
-    page.get_by_label("Planerad start").fill("2027-05-01")
-    page.get_by_label("Planerat slut").fill("2028-04-30")
-    page.get_by_label("Långsiktig plan").fill("Gatan förvaltas gemensamt i fem år.")
+    fill_application(page, "Lönngatans fastighetsägare", "80000")
     walk.complete()
 
     walk.reach("Bedöm ansökan")
-    for criterion in ("K1", "K2", "K3", "K4", "K5"):
-        group = page.get_by_role("group", name=re.compile(criterion))
-        group.get_by_label("Uppfyllt", exact=True).check()
-        group.get_by_label("Motivering").fill(f"{criterion} är uppfyllt.")
-    page.get_by_label("Tillstyrk").check()
+    fill_assessment(page)
     walk.complete()
     walk.click(page.get_by_role("button", name="Logga ut"))
 
@@ -121,12 +105,7 @@ def _namndsekreterare(walk: Walk) -> None:
     page = walk.page
     walk.log_in("nils")
     walk.reach("Registrera nämndbeslut")
-    page.get_by_label("Sammanträdesdatum").fill("2027-04-20")
-    page.get_by_label("Diarienummer").fill("TN-2027-0042")
-    page.get_by_label("Beviljat", exact=True).check()
-    page.get_by_label("Beviljat belopp (kr)").fill("80000")
-    page.get_by_label("Stödperiodens start").fill("2027-05-01")
-    page.get_by_label("Stödperiodens slut").fill("2028-04-30")
+    fill_decision(page)
     walk.complete()
 
 
