@@ -134,7 +134,9 @@ def _text(value: Any) -> str | None:
 def deadlines(engine: Samverkan, case: dict[str, Any]) -> list[dict[str, Any]]:
     """What falls due ahead in ``case``: open tasks' due dates and waiting timers, soonest first.
 
-    Each has ``name``, ``due_at`` (aware datetime) and ``kind`` (``task`` or ``timer``).
+    Each has ``name``, ``due_at`` (aware datetime), ``kind`` (``task`` or ``timer``), and for a
+    timer on a task its ``action`` (``reminder``, ``escalation`` or None) and ``task_name``. A
+    reminder that falls on its task's due date is that due date, so it is left out.
     """
     t = schema.timers
     now = engine.now()
@@ -145,12 +147,23 @@ def deadlines(engine: Samverkan, case: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     with engine.db.connect() as conn:
         rows = conn.execute(
-            select(t.c.element_id, t.c.due_at).where(t.c.case_id == case["id"], t.c.state == "waiting")
+            select(t.c.element_id, t.c.attached_to, t.c.action, t.c.due_at).where(
+                t.c.case_id == case["id"], t.c.state == "waiting"
+            )
         ).all()
     names = case.get("element_names", {})
+    due = {
+        (task["element_id"], task["due_at"] and datetime.fromisoformat(task["due_at"])) for task in case["open_tasks"]
+    }
     found += [
-        {"name": names.get(r.element_id, r.element_id), "due_at": r.due_at, "kind": "timer"}
+        {
+            "name": names.get(r.element_id, r.element_id),
+            "due_at": r.due_at,
+            "kind": "timer",
+            "action": r.action,
+            "task_name": names.get(r.attached_to, r.attached_to) if r.attached_to else None,
+        }
         for r in rows
-        if r.due_at >= now
+        if r.due_at >= now and not (r.action == "reminder" and (r.attached_to, r.due_at) in due)
     ]
     return sorted(found, key=lambda d: d["due_at"])

@@ -16,6 +16,7 @@ from engine import processes
 from engine.context import SYSTEM, Samverkan
 from tests import browser
 from tests.browser import SCREENSHOTS, base_url, browser_type_launch_args  # noqa: F401 - fixtures
+from tests.case_forms import fill_application, fill_assessment, fill_decision, fill_residents
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,27 +104,14 @@ def _meeting_and_residents(page: Page) -> None:
     expect(page.get_by_role("heading", name="Återkoppling")).to_be_visible()
     expect(page.get_by_text("Inga boende har nåtts ännu")).to_be_visible()
     check_page(page, "07-tidig-boendeinvolvering-aterkoppling")
-    page.get_by_label("Trygghetsvandring").check()
-    page.get_by_label("Datum för involveringen").fill("2027-03-10")
-    page.get_by_label("Antal boende som nåtts").fill("14")
-    page.get_by_label("Boendes behov och förslag").fill("Bättre belysning och fler sittplatser.")
-    page.get_by_label("Boendes fortsatta medverkan").fill("Två boende ingår i styrgruppen.")
+    fill_residents(page)
     complete(page, "Registrera ansökan")
 
 
 def _application_and_assessment(page: Page) -> None:
     """registrera_ansokan with a draft and an inline error fixed, then bedomning."""
     open_task(page, "Registrera ansökan")
-    page.get_by_label("Syfte och mål").fill("Tryggare gata.")
-    page.get_by_label("Förväntade resultat").fill("Fler rör sig på gatan kvällstid.")
-    page.get_by_label("Mervärde").fill("Gemensam belysning som ingen kan ordna ensam.")
-    page.get_by_label("Ansvarig aktör").fill("Fastighetsägare Syd AB")
-    page.get_by_label("Aktivitet eller åtagande").fill("Belysning på fasader")
-    page.get_by_label("Belopp (kr)").first.fill("120 000")
-    page.get_by_role("group", name="Sökt stöd från staden").get_by_label("Belopp (kr)").fill("tolv")
-    page.get_by_label("Planerad start").fill("2027-05-01")
-    page.get_by_label("Planerat slut").fill("2028-04-30")
-    page.get_by_label("Långsiktig plan").fill("Gatan förvaltas gemensamt i fem år.")
+    fill_application(page, "Fastighetsägare Syd AB", "tolv")
     page.get_by_role("button", name="Spara utkast").click()
     expect(page.get_by_role("status")).to_contain_text("Utkastet är sparat")
     expect(page.get_by_label("Syfte och mål")).to_have_value("Tryggare gata.")
@@ -134,11 +122,7 @@ def _application_and_assessment(page: Page) -> None:
     complete(page, "Bedöm ansökan")
 
     open_task(page, "Bedöm ansökan")
-    for criterion in ("K1", "K2", "K3", "K4", "K5"):
-        group = page.get_by_role("group", name=re.compile(criterion))
-        group.get_by_label("Uppfyllt", exact=True).check()
-        group.get_by_label("Motivering").fill(f"{criterion} är uppfyllt enligt ansökan.")
-    page.get_by_label("Tillstyrk").check()
+    fill_assessment(page)
     check_page(page, "09-bedomning")
     complete(page, "Trygghetsvandring Sofielund")  # nothing more for her: the case page says who is next
     expect(page.get_by_role("status")).to_contain_text(
@@ -175,12 +159,7 @@ def test_kontaktperson_to_namndbeslut(page: Page, real_server: tuple[str, Samver
     page.get_by_role("button", name=re.compile("Ta uppgiften")).first.click()
     open_task(page, "Registrera nämndbeslut")
     expect(page.get_by_role("status")).to_contain_text("Du har tagit uppgiften ”Registrera nämndbeslut”")
-    page.get_by_label("Sammanträdesdatum").fill("2027-04-20")
-    page.get_by_label("Diarienummer").fill("TN-2027-0042")
-    page.get_by_label("Beviljat", exact=True).check()
-    page.get_by_label("Beviljat belopp (kr)").fill("80000")
-    page.get_by_label("Stödperiodens start").fill("2027-05-01")
-    page.get_by_label("Stödperiodens slut").fill("2028-04-30")
+    fill_decision(page)
     check_page(page, "11-namndbeslut")
     complete(page, "Trygghetsvandring Sofielund")
     expect(page.get_by_role("status")).to_contain_text("Ärendet väntar nu på ”Upprätta samverkansöverenskommelse”")

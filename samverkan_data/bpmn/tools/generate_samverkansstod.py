@@ -204,7 +204,7 @@ reminder("paminnelse_namndbeslut", "Planerat sammanträde", "namndbeslut", "namn
 node("endEvent", "paminnelse_namndbeslut_skickad", "Påminnelse skickad", "namndbeslut", NS_LOW,
      lane=NSL, phase=BES)
 node("exclusiveGateway", "gw_beslut", "Beslut?", "gw_beslut", NS, lane=NSL, phase=BES)
-user("meddela_beslut", "Meddela beslut", "meddela_beslut", NS, BES, lane=NSL)
+user("meddela_beslut", "Meddela aktörerna beslutet", "meddela_beslut", NS, BES, lane=NSL)
 node("endEvent", "slut_avslag", "Avslag", "slut_avslag", NS, lane=NSL, phase=BES, terminate=True)
 
 # --- 4. Samarbete
@@ -224,7 +224,7 @@ script("berakna_uppfoljningar", "Beräkna uppföljningsdatum", "berakna", MAIN,
        "godkanda_uppfoljningar = 0", SAM, writes=["godkanda_uppfoljningar"])
 
 # --- 5. Genomförande och uppföljning
-node("intermediateCatchEvent", "vanta_uppfoljning", "Vänta till uppföljningsdatum", "vanta",
+node("intermediateCatchEvent", "vanta_uppfoljning", "Uppföljningsdatum", "vanta",
      MAIN, phase=GEN, timer=("timeDate", "start_of_day(nasta_uppfoljning)"))
 script("oppna_uppfoljning", "Öppna periodens uppföljning", "oppna", MAIN,
        "uppfoljningsdatum = nasta_uppfoljning\n"
