@@ -112,7 +112,11 @@ def filtered_inbox(engine: Samverkan, user: User, chosen: InboxFilter, sort: str
 
     Each count says how many tasks choosing that value would show, the other filters kept.
     """
-    everything = inbox(engine, user, sort)
+    return narrow(inbox(engine, user, sort), chosen)
+
+
+def narrow(everything: list[dict[str, Any]], chosen: InboxFilter) -> FilteredInbox:
+    """``everything`` narrowed by ``chosen``, with the counts per filter value (see :func:`filtered_inbox`)."""
     counts: dict[str, Counter[str]] = {"area": Counter(), "phase": Counter(), "overdue": Counter(), "who": Counter()}
     for item in everything:
         if chosen.matches(item, skip="area"):
