@@ -23,7 +23,13 @@ def inbox(engine: Samverkan, user: User, sort: str = "due") -> list[dict[str, An
     """
     t, c, a = schema.tasks, schema.cases, schema.areas
     query = (
-        select(t, c.c.title.label("case_title"), c.c.area.label("area_id"), a.c.name.label("area_name"))
+        select(
+            t,
+            c.c.title.label("case_title"),
+            c.c.area.label("area_id"),
+            c.c.handlaggare.label("handlaggare"),
+            a.c.name.label("area_name"),
+        )
         .join(c, c.c.id == t.c.case_id)
         .outerjoin(a, a.c.id == c.c.area)
         .where(t.c.state == "open", (t.c.role.in_(sorted(user.roles))) | (t.c.assignee == user.username))
@@ -37,6 +43,7 @@ def inbox(engine: Samverkan, user: User, sort: str = "due") -> list[dict[str, An
             area=row.area_id,
             area_name=row.area_name or row.area_id or "",
             mine=row.assignee == user.username,
+            handlaggare=row.handlaggare,
             overdue=row.due_at is not None and row.due_at < now,
         )
         items.append(view)
@@ -105,7 +112,11 @@ def filtered_inbox(engine: Samverkan, user: User, chosen: InboxFilter, sort: str
 
     Each count says how many tasks choosing that value would show, the other filters kept.
     """
-    everything = inbox(engine, user, sort)
+    return narrow(inbox(engine, user, sort), chosen)
+
+
+def narrow(everything: list[dict[str, Any]], chosen: InboxFilter) -> FilteredInbox:
+    """``everything`` narrowed by ``chosen``, with the counts per filter value (see :func:`filtered_inbox`)."""
     counts: dict[str, Counter[str]] = {"area": Counter(), "phase": Counter(), "overdue": Counter(), "who": Counter()}
     for item in everything:
         if chosen.matches(item, skip="area"):

@@ -18,6 +18,7 @@ from engine.clock import STOCKHOLM, SystemClock
 from engine.context import Samverkan
 from engine.errors import Conflict
 from engine.roles import ROLES
+from samverkan_cli.demo_areas import add_demo_coordination
 from samverkan_cli.demo_cases import CASES
 from samverkan_cli.demo_plan import DemoCase
 from samverkan_cli.demo_replay import Replay, demo_users, settle_notifications
@@ -60,6 +61,7 @@ def run_demo(
     store = store or Store(engine.settings.attachments_dir)
     now = now or SystemClock().now()
     _add_users(engine)
+    add_demo_coordination(engine)
     if reset:
         removed = demo_data.remove_demo_cases(engine, store)
         out.write(f"Demodata borttagen: {removed.cases} ärenden och {removed.files} bilagor.\n")

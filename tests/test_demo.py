@@ -159,6 +159,18 @@ def test_the_twelve_collaborations_are_there_marked_as_demo(built: Built) -> Non
     assert "12 demoärenden skapade" in built.output and "2027-03-10" in built.output
 
 
+def test_demo_cases_have_a_handlaggare_and_demo_areas_a_coordinator(built: Built) -> None:
+    from engine import area_coordination
+    from samverkan_cli.demo_areas import AREAS, add_demo_coordination
+
+    assert {c["handlaggare"] for c in built.cases.values()} == {"kontaktperson"}
+    for area_id, (coordinator, efforts) in AREAS.items():
+        found = area_coordination.coordination(built.engine, area_id)
+        assert found["coordinator"] == coordinator
+        assert [e["programme"] for e in found["efforts"]] == [e["programme"] for e in efforts]
+    assert add_demo_coordination(built.engine) == 0  # a second run leaves them as they are
+
+
 def test_the_cases_stand_at_every_point_of_the_flow(built: Built) -> None:
     ends = Counter(c["end_event"] for c in built.cases.values() if c["status"] == "completed")
     assert ends == {"slut_avslutat": 1, "slut_avslag": 1, "slut_avstyrkt": 1, "slut_utan_beslut": 1}

@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     from web import (
         accessibility,
         api,
+        area_pages,
         attachments,
         auth,
         case_documents,
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         errors,
         filters,
         inbox,
+        manage,
         metrics,
         modeler,
         notifications,
@@ -75,4 +77,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(metrics.bp)
     app.register_blueprint(accessibility.bp)
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(manage.bp)
+    app.register_blueprint(area_pages.bp)
     return app

@@ -36,6 +36,7 @@ HISTORY_LABELS = {
 @login_required("kontaktperson", "admin")
 def new() -> Response | tuple[str, int]:
     values = {"start_event": request.form.get("start_event", ""), "title": request.form.get("title", "").strip()}
+    values["handlaggare"] = request.form.get("handlaggare", require_user().username)
     process_id = engine().main_process_id
     starts = processes.start_events(engine(), process_id)
     if request.method == "GET":
@@ -48,7 +49,12 @@ def new() -> Response | tuple[str, int]:
     if not errors:
         try:
             case_id = cases.start_case(
-                engine(), require_user(), process_id, values["title"], start_event=values["start_event"]
+                engine(),
+                require_user(),
+                process_id,
+                values["title"],
+                start_event=values["start_event"],
+                handlaggare=values["handlaggare"] or None,
             )
         except Invalid as err:
             errors = error_map(err.details or [{"field": "", "message": err.message}])

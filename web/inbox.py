@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import cases, continuation, worklist
+from engine import cases, continuation, reference, worklist
 from web import navigation
 from web.auth import engine, login_required, require_user
 
@@ -26,8 +29,37 @@ def index() -> str:
     sort = request.args.get("sort", "due")
     if sort not in worklist.SORTS:
         sort = "due"
-    items = worklist.inbox(engine(), require_user(), sort)
-    return render_template("inbox.html", items=items, sort=sort, sort_labels=SORT_LABELS, now=engine().now())
+    args = request.args
+    chosen = worklist.InboxFilter(
+        area=args.get("area", ""),
+        phase=args.get("phase", ""),
+        overdue=args.get("overdue", "") in ("1", "true"),
+        who=args.get("who", "") if args.get("who") in worklist.WHO else "",
+    )
+    found = worklist.filtered_inbox(engine(), require_user(), chosen, sort)
+    return render_template(
+        "inbox.html",
+        items=found.items,
+        total=found.total,
+        counts=found.counts,
+        chosen=chosen,
+        filter_url=lambda **change: _filter_url(chosen, {"sort": sort, **change}),
+        areas=reference.list_areas(engine()),
+        phases=engine().profile(engine().main_process_id).phases,
+        sort=sort,
+        sort_labels=SORT_LABELS,
+        now=engine().now(),
+    )
+
+
+def _filter_url(chosen: worklist.InboxFilter, change: dict[str, Any]) -> str:
+    """The inbox URL with ``chosen`` filters, ``change`` applied; empty values and the default sort left out."""
+    params = {"area": chosen.area, "phase": chosen.phase, "overdue": "1" if chosen.overdue else "", "who": chosen.who}
+    params |= {k: ("1" if v is True else "" if v is False else v) for k, v in change.items()}
+    if params.get("sort") == "due":
+        params["sort"] = ""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return url_for("inbox.index") + ("?" + query if query else "")
 
 
 def _back() -> Response:
