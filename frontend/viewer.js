@@ -106,12 +106,12 @@ async function overview(container) {
     const holder = document.createElement("div");
     holder.className = "count-badges";
     if (waiting) {
-      const b = badge(String(waiting), `${waiting} ärenden väntar i ${name}`, false);
+      const b = badge(String(waiting), `${waiting} ${waiting === 1 ? "ärende väntar" : "ärenden väntar"} i ${name}`, false);
       b.addEventListener("click", () => show(id, false));
       holder.append(b);
     }
     if (overdue) {
-      const b = badge(String(overdue), `${overdue} försenade i ${name}`, true);
+      const b = badge(String(overdue), `${overdue} ${overdue === 1 ? "försenat" : "försenade"} i ${name}`, true);
       b.addEventListener("click", () => show(id, true));
       holder.append(" ", b);
     }

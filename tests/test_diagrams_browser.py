@@ -112,7 +112,7 @@ def check_overview(page: Page, url: str) -> None:
     assert scale(page) == pytest.approx(fitted["scale"], rel=0.01)
     assert shows_whole_diagram(viewbox(page))
     # The badges keep their own size when the diagram is fitted small.
-    badge = page.get_by_role("button", name="1 ärenden väntar i Bedöm ansökan mot kriterierna")
+    badge = page.get_by_role("button", name="1 ärende väntar i Bedöm ansökan mot kriterierna")
     assert (badge.bounding_box() or {"height": 0})["height"] >= 18
     # A narrower window refits.
     width = page.viewport_size["width"] if page.viewport_size else 1280
