@@ -299,4 +299,8 @@ def test_bundled_model_is_lint_clean_in_our_modeler(
     assert reports == []
     page.get_by_role("button", name="Validera").click()
     expect(page.locator("#modeler-status")).to_have_text("Inga fel hittades.")
-    assert_no_english(page, "lint button and status")
+    select_element(page, "bedomning")
+    expect(page.locator("#properties .bio-properties-panel-header-type")).to_have_text("Användaruppgift")
+    assert_no_english(page, "lint button, status, context pad and properties")
+    page.locator(".modeler-workspace").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "modeler-inga-anmarkningar.png"))
