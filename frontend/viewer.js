@@ -64,6 +64,7 @@ async function open(container, xmlUrl, initial) {
   view.reset();
   keyboardRegion(viewer, container, view);
   buttons(container, view);
+  viewer.view = view;
   return viewer;
 }
 
@@ -99,6 +100,13 @@ async function overview(container) {
     if (heading) heading.focus();
   }
 
+  // A badge reached by Tab may lie outside the part of the diagram shown: bring its step into view
+  // so that the focus can be seen (WCAG 2.4.7, 2.4.11).
+  const reveal = (element) => () => {
+    viewer.view.mode = "free";
+    viewer.get("canvas").scrollToElement(element, { top: 40, bottom: 40, left: 60, right: 60 });
+  };
+
   for (const [id, { waiting, overdue }] of Object.entries(counts)) {
     const element = registry.get(id);
     if (!element) continue;
@@ -108,11 +116,13 @@ async function overview(container) {
     if (waiting) {
       const b = badge(String(waiting), `${waiting} ${waiting === 1 ? "ärende väntar" : "ärenden väntar"} i ${name}`, false);
       b.addEventListener("click", () => show(id, false));
+      b.addEventListener("focus", reveal(element));
       holder.append(b);
     }
     if (overdue) {
       const b = badge(String(overdue), `${overdue} ${overdue === 1 ? "försenat" : "försenade"} i ${name}`, true);
       b.addEventListener("click", () => show(id, true));
+      b.addEventListener("focus", reveal(element));
       holder.append(" ", b);
     }
     // Never smaller than their own size: the numbers stay readable when the diagram is fitted.

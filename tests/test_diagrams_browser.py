@@ -38,7 +38,8 @@ LABEL_PX = """(id) => {
 
 
 def no_page_overflow(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+    """No horizontal scrollbar: nothing wider than the page's box (the window less a vertical scrollbar)."""
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 def shows_whole_diagram(view: dict[str, Any]) -> bool:
@@ -122,6 +123,13 @@ def check_overview(page: Page, url: str) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     controls.get_by_role("button", name="Visa steg med ärenden").click()
     assert scale(page) == pytest.approx(opened["scale"], rel=0.01)
+    assert inside_view(page, "bedomning")
+    # Zoomed in on the first step, Tab to the badge of the other: its step comes into view.
+    page.get_by_role("application", name=re.compile("^Processdiagram")).focus()
+    for _ in range(3):
+        page.keyboard.press("+")
+    assert not inside_view(page, "bedomning")
+    badge.focus()
     assert inside_view(page, "bedomning")
 
 
