@@ -160,9 +160,27 @@ async function casePosition(container) {
   }
 }
 
+/** A step of the overview on its own page: centred, marked as the case's step is. */
+async function elementStep(container) {
+  const id = container.dataset.element;
+  const viewer = await open(container, container.dataset.xmlUrl, (view, v) => {
+    const element = v.get("elementRegistry").get(id);
+    view.focus(element ? [element] : []);
+  });
+  window.samverkanViewer = viewer;
+  if (!viewer.get("elementRegistry").get(id)) return;
+  viewer.get("canvas").addMarker(id, "case-active");
+  const marker = document.createElement("div");
+  marker.className = "case-active-marker";
+  marker.textContent = "Valt steg";
+  viewer.get("overlays").add(id, "case-active", { position: { top: -30, left: -4 }, html: marker, scale: { min: 1 } });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const overviewBox = document.getElementById("overview-diagram");
   if (overviewBox) overview(overviewBox);
   const caseBox = document.getElementById("case-diagram");
   if (caseBox) casePosition(caseBox);
+  const elementBox = document.getElementById("element-diagram");
+  if (elementBox) elementStep(elementBox);
 });

@@ -133,6 +133,25 @@ def check_overview(page: Page, url: str) -> None:
     assert inside_view(page, "bedomning")
 
 
+def check_element_page(page: Page, url: str) -> None:
+    """A step's own page shows it in the diagram, centred, readable and marked."""
+    page.goto(f"{url}/overview/elements/bedomning")
+    expect(page.get_by_role("link", name="Torgfest på Möllan")).to_be_visible()
+    wait_for_diagram(page)
+    assert no_page_overflow(page) and svg_within_box(page, "#element-diagram")
+    assert inside_view(page, "bedomning") and page.evaluate(LABEL_PX, "bedomning") >= 12
+    expect(page.locator('.djs-overlays[data-container-id="bedomning"]').get_by_text("Valt steg")).to_be_visible()
+    opened = scale(page)
+    controls = page.get_by_role("group", name="Visa diagrammet")
+    controls.get_by_role("button", name="Anpassa").click()
+    assert shows_whole_diagram(viewbox(page))
+    controls.get_by_role("button", name="Visa steget").click()
+    assert scale(page) == pytest.approx(opened, rel=0.01) and inside_view(page, "bedomning")
+    if page.viewport_size and page.viewport_size["width"] == 1280:
+        page.screenshot(path=str(SCREENSHOTS / "overview-steg.png"), full_page=True)
+    assert axe_violations(page) == []
+
+
 def check_case_page_opens_on_the_step(page: Page, url: str, case_id: int) -> dict[str, Any]:
     """Opens on the current step, centred, its label readable, marked by more than colour."""
     page.goto(f"{url}/cases/{case_id}")
@@ -223,6 +242,7 @@ def test_diagrams_fit_the_page_and_zoom(
     log_in(page, live_server, engine, "alma", "admin", "processagare")
 
     check_overview(page, live_server)
+    check_element_page(page, live_server)
     opened = check_case_page_opens_on_the_step(page, live_server, case_id)
     check_case_buttons(page, opened)
     check_case_keys_and_drag(page, opened)
