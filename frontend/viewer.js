@@ -64,6 +64,7 @@ async function open(container, xmlUrl, initial) {
   view.reset();
   keyboardRegion(viewer, container, view);
   buttons(container, view);
+  viewer.view = view;
   return viewer;
 }
 
@@ -99,6 +100,13 @@ async function overview(container) {
     if (heading) heading.focus();
   }
 
+  // A badge reached by Tab may lie outside the part of the diagram shown: bring its step into view
+  // so that the focus can be seen (WCAG 2.4.7, 2.4.11).
+  const reveal = (element) => () => {
+    viewer.view.mode = "free";
+    viewer.get("canvas").scrollToElement(element, { top: 40, bottom: 40, left: 60, right: 60 });
+  };
+
   for (const [id, { waiting, overdue }] of Object.entries(counts)) {
     const element = registry.get(id);
     if (!element) continue;
@@ -106,13 +114,15 @@ async function overview(container) {
     const holder = document.createElement("div");
     holder.className = "count-badges";
     if (waiting) {
-      const b = badge(String(waiting), `${waiting} ärenden väntar i ${name}`, false);
+      const b = badge(String(waiting), `${waiting} ${waiting === 1 ? "ärende väntar" : "ärenden väntar"} i ${name}`, false);
       b.addEventListener("click", () => show(id, false));
+      b.addEventListener("focus", reveal(element));
       holder.append(b);
     }
     if (overdue) {
-      const b = badge(String(overdue), `${overdue} försenade i ${name}`, true);
+      const b = badge(String(overdue), `${overdue} ${overdue === 1 ? "försenat" : "försenade"} i ${name}`, true);
       b.addEventListener("click", () => show(id, true));
+      b.addEventListener("focus", reveal(element));
       holder.append(" ", b);
     }
     // Never smaller than their own size: the numbers stay readable when the diagram is fitted.
@@ -150,9 +160,27 @@ async function casePosition(container) {
   }
 }
 
+/** A step of the overview on its own page: centred, marked as the case's step is. */
+async function elementStep(container) {
+  const id = container.dataset.element;
+  const viewer = await open(container, container.dataset.xmlUrl, (view, v) => {
+    const element = v.get("elementRegistry").get(id);
+    view.focus(element ? [element] : []);
+  });
+  window.samverkanViewer = viewer;
+  if (!viewer.get("elementRegistry").get(id)) return;
+  viewer.get("canvas").addMarker(id, "case-active");
+  const marker = document.createElement("div");
+  marker.className = "case-active-marker";
+  marker.textContent = "Valt steg";
+  viewer.get("overlays").add(id, "case-active", { position: { top: -30, left: -4 }, html: marker, scale: { min: 1 } });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const overviewBox = document.getElementById("overview-diagram");
   if (overviewBox) overview(overviewBox);
   const caseBox = document.getElementById("case-diagram");
   if (caseBox) casePosition(caseBox);
+  const elementBox = document.getElementById("element-diagram");
+  if (elementBox) elementStep(elementBox);
 });

@@ -38,7 +38,8 @@ LABEL_PX = """(id) => {
 
 
 def no_page_overflow(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+    """No horizontal scrollbar: nothing wider than the page's box (the window less a vertical scrollbar)."""
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 def shows_whole_diagram(view: dict[str, Any]) -> bool:
@@ -112,7 +113,7 @@ def check_overview(page: Page, url: str) -> None:
     assert scale(page) == pytest.approx(fitted["scale"], rel=0.01)
     assert shows_whole_diagram(viewbox(page))
     # The badges keep their own size when the diagram is fitted small.
-    badge = page.get_by_role("button", name="1 ärenden väntar i Bedöm ansökan mot kriterierna")
+    badge = page.get_by_role("button", name="1 ärende väntar i Bedöm ansökan mot kriterierna")
     assert (badge.bounding_box() or {"height": 0})["height"] >= 18
     # A narrower window refits.
     width = page.viewport_size["width"] if page.viewport_size else 1280
@@ -123,6 +124,32 @@ def check_overview(page: Page, url: str) -> None:
     controls.get_by_role("button", name="Visa steg med ärenden").click()
     assert scale(page) == pytest.approx(opened["scale"], rel=0.01)
     assert inside_view(page, "bedomning")
+    # Zoomed in on the first step, Tab to the badge of the other: its step comes into view.
+    page.get_by_role("application", name=re.compile("^Processdiagram")).focus()
+    for _ in range(3):
+        page.keyboard.press("+")
+    assert not inside_view(page, "bedomning")
+    badge.focus()
+    assert inside_view(page, "bedomning")
+
+
+def check_element_page(page: Page, url: str) -> None:
+    """A step's own page shows it in the diagram, centred, readable and marked."""
+    page.goto(f"{url}/overview/elements/bedomning")
+    expect(page.get_by_role("link", name="Torgfest på Möllan")).to_be_visible()
+    wait_for_diagram(page)
+    assert no_page_overflow(page) and svg_within_box(page, "#element-diagram")
+    assert inside_view(page, "bedomning") and page.evaluate(LABEL_PX, "bedomning") >= 12
+    expect(page.locator('.djs-overlays[data-container-id="bedomning"]').get_by_text("Valt steg")).to_be_visible()
+    opened = scale(page)
+    controls = page.get_by_role("group", name="Visa diagrammet")
+    controls.get_by_role("button", name="Anpassa").click()
+    assert shows_whole_diagram(viewbox(page))
+    controls.get_by_role("button", name="Visa steget").click()
+    assert scale(page) == pytest.approx(opened, rel=0.01) and inside_view(page, "bedomning")
+    if page.viewport_size and page.viewport_size["width"] == 1280:
+        page.screenshot(path=str(SCREENSHOTS / "overview-steg.png"), full_page=True)
+    assert axe_violations(page) == []
 
 
 def check_case_page_opens_on_the_step(page: Page, url: str, case_id: int) -> dict[str, Any]:
@@ -215,6 +242,7 @@ def test_diagrams_fit_the_page_and_zoom(
     log_in(page, live_server, engine, "alma", "admin", "processagare")
 
     check_overview(page, live_server)
+    check_element_page(page, live_server)
     opened = check_case_page_opens_on_the_step(page, live_server, case_id)
     check_case_buttons(page, opened)
     check_case_keys_and_drag(page, opened)

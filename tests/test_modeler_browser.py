@@ -282,3 +282,25 @@ def test_modeler_lint_flags_a_reminder_branch_led_back_into_the_flow(
     message = "Inkommande flöden kan komma samtidigt men förenas inte"
     expect(page.get_by_role("button", name=re.compile(f"^tidig_boendeinvolvering: {message}"))).to_be_visible()
     expect(page.locator("#problem-list")).to_contain_text("bpmnlint (varning)")
+
+
+def test_bundled_model_is_lint_clean_in_our_modeler(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    """The model as shipped, in the modeler with our bpmnlint config: 0 errors and 0 warnings, said in Swedish."""
+    open_modeler(page, live_server, engine)
+    expect(page.locator(".bjsl-button")).to_have_text(re.compile(r"^\s*Inga anmärkningar\s*$"))
+    reports = page.evaluate(
+        """async () => {
+            const byRule = await window.samverkanModeler.get('linting').lint();
+            return Object.values(byRule).flat().map((r) => `${r.category} ${r.id}: ${r.message}`);
+        }"""
+    )
+    assert reports == []
+    page.get_by_role("button", name="Validera").click()
+    expect(page.locator("#modeler-status")).to_have_text("Inga fel hittades.")
+    select_element(page, "bedomning")
+    expect(page.locator("#properties .bio-properties-panel-header-type")).to_have_text("Användaruppgift")
+    assert_no_english(page, "lint button, status, context pad and properties")
+    page.locator(".modeler-workspace").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "modeler-inga-anmarkningar.png"))

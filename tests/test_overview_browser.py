@@ -40,7 +40,7 @@ def test_chef_sees_counts_on_the_diagram_and_exports_areas(
     log_in(page, live_server, engine, "cecilia", "chef")
     page.goto(f"{live_server}/overview")
     expect(page.get_by_role("heading", level=1)).to_have_text("Översikt")
-    expect(page.get_by_role("button", name="1 ärenden väntar i Bedöm ansökan mot kriterierna")).to_be_visible()
+    expect(page.get_by_role("button", name="1 ärende väntar i Bedöm ansökan mot kriterierna")).to_be_visible()
     expect(page.get_by_role("button", name="2 ärenden väntar i Håll första möte")).to_be_visible()
     expect(page.get_by_role("button", name="2 försenade i Håll första möte")).to_be_visible()
     phases = page.get_by_role("table", name="Pågående ärenden per fas")

@@ -51,7 +51,9 @@ def index() -> str:
 @login_required(*MANAGERS)
 def element_cases(element_id: str) -> str:
     overdue = request.args.get("overdue") == "1"
-    names = dict((e["id"], e["name"]) for e in reports.diagram_elements(engine(), _process_id())[1])
+    process_id = _process_id()
+    version, elements = reports.diagram_elements(engine(), process_id)
+    names = dict((e["id"], e["name"]) for e in elements)
     context: dict[str, Any] = {
         "element_id": element_id,
         "element_name": names.get(element_id, element_id),
@@ -60,7 +62,9 @@ def element_cases(element_id: str) -> str:
     }
     if request.args.get("partial") == "1":
         return render_template("_element_cases.html", **context)
-    return render_template("overview_element.html", **context)
+    # The step in the diagram, when it is one of the process's elements.
+    xml_url = url_for("overview.diagram_xml", process_id=process_id, version=version) if element_id in names else None
+    return render_template("overview_element.html", xml_url=xml_url, **context)
 
 
 @bp.get("/diagrams/<process_id>/<int:version>.bpmn")
