@@ -172,3 +172,23 @@ def _start_instants(conn: Connection, case_id: int) -> Any:
         return at if isinstance(at, datetime) else last_step
 
     return started
+
+
+def describe(engine: Samverkan, process_id: str, case_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Title and where each case waits (in words) for the preview page."""
+    if not case_ids:
+        return {}
+    c = schema.cases
+    with engine.db.connect() as conn:
+        rows = conn.execute(
+            select(c.c.id, c.c.title, c.c.process_version, c.c.active_elements).where(
+                c.c.id.in_(case_ids), c.c.process_id == process_id
+            )
+        ).all()
+        described = {}
+        for row in rows:
+            definition = engine.definition(conn, process_id, row.process_version)
+            elements = [definition.element(e) or e for e in row.active_elements or []]
+            names = [e if isinstance(e, str) else e.name for e in elements]
+            described[row.id] = {"title": row.title, "waiting": ", ".join(names) or "–"}
+    return described

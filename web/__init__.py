@@ -73,4 +73,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(notifications.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(accessibility.bp)
+    from web import migration as version_migration
+
+    app.register_blueprint(version_migration.bp)
     return app
