@@ -186,6 +186,11 @@ function offerMigration(versions, deployed) {
   offer.hidden = false;
 }
 
+function rollbackForm(v) {
+  return `<form method="post" action="${escape(v.rollback_url)}"><input type="hidden" name="csrf_token" value="${escape(cfg.csrf)}">
+    <button type="submit" class="button">Återställ version ${v.version}</button></form>`;
+}
+
 async function refreshVersions() {
   const response = await fetch(cfg.versionsUrl, { credentials: "same-origin" });
   if (!response.ok) return null;
@@ -196,9 +201,10 @@ async function refreshVersions() {
     .reverse()
     .map(
       (v) => `<tr><td>${v.version}</td><td>${escape(v.deployed_by || "")}</td><td>${escape(v.deployed_label)}</td>
-        <td>${escape(v.comment || "")}</td><td>${v.active_cases}</td>
+        <td>${escape(v.comment || "")}${v.based_on ? ` (bygger på version ${v.based_on})` : ""}</td><td>${v.active_cases}</td>
         <td><a href="${escape(v.download_url)}" download>Ladda ner version ${v.version}</a></td>
-        <td>${v.migrate_url ? `<a href="${escape(v.migrate_url)}">Flytta ärenden från version ${v.version}</a>` : ""}</td></tr>`,
+        <td>${v.migrate_url ? `<a href="${escape(v.migrate_url)}">Flytta ärenden från version ${v.version}</a>` : ""}</td>
+        <td>${v.rollback_url ? rollbackForm(v) : ""}</td></tr>`,
     )
     .join("");
   $("#older-cases").textContent = data.older_summary;

@@ -68,3 +68,22 @@ def test_the_page_is_for_process_owners(page: Page, live_server: str, engine: Sa
     log_in(page, live_server, engine, "kim", "kontaktperson")
     response = page.goto(f"{live_server}/modeler/samverkansstod/migration")
     assert response is not None and response.status == 403
+
+
+def test_owner_rolls_back_in_one_click_and_gets_the_preview(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    page.set_default_timeout(10_000)
+    case_id = drive.start(title="Flyttas tillbaka")
+    processes.deploy(engine, SYSTEM, _renamed("forsta_mote", "mote").encode(), "Första mötet får nytt id")
+    log_in(page, live_server, engine, "petra", "processagare")
+    page.goto(f"{live_server}/modeler/samverkansstod/migration?from=1&to=2")
+    page.get_by_role("button", name="Flytta alla 1 flyttbara ärenden").click()
+    expect(page.get_by_role("status")).to_have_text("1 ärende flyttades till version 2; 0 kunde inte flyttas.")
+    page.goto(f"{live_server}/modeler/samverkansstod")
+    page.get_by_role("button", name="Återställ version 1").click()
+    expect(page.get_by_role("heading", name="Förhandsvisning: version 2 till version 3")).to_be_visible()
+    expect(page.get_by_label(f"Ärende {case_id}: Flyttas tillbaka (väntar i Registrera initiativ)")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server}/modeler/samverkansstod")
+    expect(page.get_by_role("cell", name="Återställd från version 1 (bygger på version 1)")).to_be_visible()

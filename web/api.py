@@ -12,9 +12,21 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine import accounts, cases, inputs, migration, monitoring, notifications, processes, queries, reference, timers
+from engine import (
+    accounts,
+    cases,
+    inputs,
+    migration,
+    monitoring,
+    notifications,
+    processes,
+    queries,
+    reference,
+    rollback,
+    timers,
+)
 from engine.context import Samverkan, User
-from engine.errors import BadRequest, Forbidden
+from engine.errors import BadRequest, Forbidden, Invalid
 from web import documents
 from web.auth import session_user
 from web.case_documents import file_response
@@ -141,6 +153,17 @@ def migrate_cases(process_id: str) -> Response:
     body = _json_body()
     outcome = migration.migrate(_engine(), _user(), process_id, body.get("from"), body.get("to"), body.get("cases"))
     return jsonify({"moved": outcome.movable, "blocked": outcome.blocked})
+
+
+@bp.post("/processes/<process_id>/rollback")
+def roll_back(process_id: str) -> tuple[Response, int]:
+    version = _json_body().get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise Invalid(
+            "Ange versionen att återställa.", details=[{"field": "version", "message": "Ett versionsnummer."}]
+        )
+    deployed = rollback.roll_back(_engine(), _user(), process_id, version)
+    return jsonify({"process_id": deployed.process_id, "version": deployed.version, "based_on": version}), 201
 
 
 @bp.get("/areas")

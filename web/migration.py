@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from engine import migration, processes
+from engine import migration, processes, rollback
 from engine.errors import DomainError
 from web.auth import engine, login_required, require_user
 
@@ -54,6 +55,17 @@ def move(process_id: str) -> str:
     described = migration.describe(engine(), process_id, result.movable + [b["case_id"] for b in result.blocked])
     moved = {"moved": _rows(result.movable, described), "blocked": _blocked(result.blocked, described)}
     return _page(process_id, chosen_from, chosen_to, result=moved)
+
+
+@bp.post("/<process_id>/rollback/<int:version>")
+@login_required(*processes.DEPLOYERS)
+def roll_back(process_id: str, version: int) -> Response:
+    """Deploy an earlier version again as the newest, then show the preview of moving cases to it."""
+    previous = processes.latest_version(engine(), process_id)
+    deployed = rollback.roll_back(engine(), require_user(), process_id, version)
+    versions: dict[str, Any] = {"from": previous, "to": deployed.version}
+    target = url_for("migration.preview", process_id=process_id, **versions)
+    return redirect(target, code=303)
 
 
 def _rows(case_ids: list[int], described: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:

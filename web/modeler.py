@@ -52,6 +52,9 @@ def _versions(process_id: str) -> dict[str, Any]:
             "migrate_url": url_for("migration.preview", process_id=process_id, **{"from": v["version"]})
             if active.get(v["version"]) and v["version"] != latest
             else None,
+            "rollback_url": url_for("migration.roll_back", process_id=process_id, version=v["version"])
+            if v["version"] != latest
+            else None,
         }
         for v in listed
     ]

@@ -359,6 +359,26 @@ PATHS: dict[str, Any] = {
             ),
         ),
     },
+    "/processes/{process_id}/rollback": {
+        "post": _op(
+            "Driftsätt en tidigare versions modell igen som nyaste version (based_on: den versionen)",
+            _json(
+                {
+                    "type": "object",
+                    "required": ["process_id", "version", "based_on"],
+                    "properties": {"process_id": {"type": "string"}, "version": _DB_ID, "based_on": _DB_ID},
+                },
+                "Den nya versionen",
+            ),
+            400,
+            403,
+            404,
+            422,
+            status=201,
+            parameters=[_path("process_id", {"type": "string", "maxLength": 200}, "Processens id")],
+            requestBody=_body({"type": "object", "required": ["version"], "properties": {"version": _DB_ID}}),
+        )
+    },
     "/areas": {"get": _op("Områden", _json({"type": "array", "items": _ref("Area")}))},
     "/cases": {
         "get": _op(
