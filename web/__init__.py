@@ -76,4 +76,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     from web import migration as version_migration
 
     app.register_blueprint(version_migration.bp)
+    from web import repair as case_repair
+
+    app.register_blueprint(case_repair.bp)
     return app

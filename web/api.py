@@ -22,6 +22,7 @@ from engine import (
     processes,
     queries,
     reference,
+    repair,
     rollback,
     timers,
 )
@@ -164,6 +165,19 @@ def roll_back(process_id: str) -> tuple[Response, int]:
         )
     deployed = rollback.roll_back(_engine(), _user(), process_id, version)
     return jsonify({"process_id": deployed.process_id, "version": deployed.version, "based_on": version}), 201
+
+
+@bp.post("/cases/<int:case_id>/move")
+def move_case(case_id: int) -> Response:
+    body = _json_body()
+    repair.move_position(_engine(), _user(), case_id, body.get("element_id"), body.get("reason"))
+    return jsonify(queries.get_case(_engine(), case_id))
+
+
+@bp.post("/cases/<int:case_id>/cancel")
+def cancel_case(case_id: int) -> Response:
+    repair.cancel_case(_engine(), _user(), case_id, _json_body().get("reason"))
+    return jsonify(queries.get_case(_engine(), case_id))
 
 
 @bp.get("/areas")
