@@ -78,10 +78,19 @@ def _summary(r: dict[str, Any]) -> None:
         _row("follow-up report PDF: p50 / p95 wall ms", f"{d['p50_ms']:.0f} / {d['p95_ms']:.0f}", "≤ 1000")
         _row("  CPU ms (p50); load average during the run", f"{d['cpu_p50_ms']:.0f}; {d['load']:.1f}")
         _row("  first in a process (imports WeasyPrint, fontconfig) ms", f"{d['cold_ms']:.0f}")
+    _migration_rows(r.get("migration"))
     for key, value in r.items():
-        if key not in ("step", "http", "growth", "documents") and isinstance(value, dict):
+        if key not in ("step", "http", "growth", "documents", "migration") and isinstance(value, dict):
             for name, figure in value.items():
                 _row(f"{key}: {name}", f"{figure:.1f}" if isinstance(figure, float) else str(figure))
+
+
+def _migration_rows(m: dict[str, Any] | None) -> None:
+    for database in ("SQLite", "PostgreSQL") if m else ():
+        if m is not None and database in m:
+            figures, pg = m[database], database == "PostgreSQL"
+            _row(f"migration, {m['cases']:,} cases, {database}: preview s", f"{figures['preview_s']:.2f}", "≤ 5")
+            _row(f"  {database}: cases moved/s", f"{figures['cases_per_s']:.0f}", "≥ 500" if pg else "")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.task import Task
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine import schema
@@ -73,7 +73,7 @@ def rules_for(engine: Samverkan, conn: Connection, process_id: str, from_version
             )
     a = engine.definition(conn, process_id, from_version)
     b = engine.definition(conn, process_id, to_version)
-    return Rules(a, b, to_version, engine.forms, engine.now())
+    return Rules(a, b, from_version, to_version, engine.forms, engine.now())
 
 
 def preview(engine: Samverkan, user: User, process_id: str, from_version: Any, to_version: Any) -> Outcome:
@@ -125,9 +125,11 @@ def migrate(
     for case_id in case_ids or []:
         if case_id not in planned.movable and all(b["case_id"] != case_id for b in planned.blocked):
             result.block(case_id, f"Ärendet är inte ett pågående ärende på version {from_version} av {process_id}.")
+    with engine.db.connect() as conn:
+        rules = rules_for(engine, conn, process_id, from_version, to_version)
     for case_id in chosen:
         try:
-            move_case(engine, user, case_id, from_version, to_version)
+            move_case(engine, user, case_id, rules)
         except Unmovable as err:
             result.block(case_id, err.reason)
         except DomainError as err:  # changed meanwhile (a stale lock), finished, or its data refused
@@ -140,35 +142,69 @@ def migrate(
     return result
 
 
-def move_case(engine: Samverkan, user: User, case_id: int, from_version: int, to_version: int) -> None:
+_CASE_NOW = select(schema.cases.c.process_id, schema.cases.c.process_version, schema.cases.c.status).where(
+    schema.cases.c.id == bindparam("case_id")
+)
+_SET_VERSION = (
+    schema.cases.update().where(schema.cases.c.id == bindparam("case_id")).values(process_version=bindparam("version"))
+)
+_LAST_STEP = select(schema.cases.c.updated_at).where(schema.cases.c.id == bindparam("case_id"))
+_OPENED = select(schema.tasks.c.id, schema.tasks.c.created_at).where(
+    schema.tasks.c.case_id == bindparam("case_id"), schema.tasks.c.state == "open"
+)
+
+
+def move_case(engine: Samverkan, user: User, case_id: int, rules: Rules) -> None:
     """Move one case in one transaction; :class:`Unmovable` or a domain error leaves it as it was."""
     now = engine.now()
+    a, b = rules.a.process_id, rules.to_version
+    from_version = rules.from_version
     with engine.write() as conn:
-        row = conn.execute(
-            select(schema.cases.c.process_id, schema.cases.c.process_version, schema.cases.c.status).where(
-                schema.cases.c.id == case_id
-            )
-        ).first()
-        if row is None or row.process_version != from_version or row.status != ACTIVE:
+        row = conn.execute(_CASE_NOW, {"case_id": case_id}).first()
+        if row is None or (row.process_id, row.process_version, row.status) != (a, from_version, ACTIVE):
             raise Conflict("Ärendet har ändrats sedan förhandsvisningen.", code="stale")
-        rules = rules_for(engine, conn, row.process_id, from_version, to_version)
         step = Step.load(engine, conn, case_id, now)
         started = _start_instants(conn, case_id)
         step.retarget(rules.b, lambda workflow: retarget(engine.runtime, workflow, rules, started))
-        step.record(Event("migrated", user.username, None, {"from": from_version, "to": to_version}))
+        step.record(Event("migrated", user.username, None, {"from": from_version, "to": b}))
         step.save(user.username)
-        conn.execute(schema.cases.update().where(schema.cases.c.id == case_id).values(process_version=to_version))
+        conn.execute(_SET_VERSION, {"case_id": case_id, "version": b})
 
 
 def _start_instants(conn: Connection, case_id: int) -> Any:
-    """When a timer task began waiting: when the task it watches opened, else the case's last step."""
-    c, t = schema.cases, schema.tasks
-    last_step: datetime = conn.execute(select(c.c.updated_at).where(c.c.id == case_id)).scalar_one()
-    opened = dict(conn.execute(select(t.c.id, t.c.created_at).where(t.c.case_id == case_id, t.c.state == "open")).all())
+    """When a timer task began waiting: when the task it watches opened, else the case's last step.
+
+    Read on first use only: most moves plan no timer.
+    """
+    known: dict[str, Any] = {}
 
     def started(task: Task) -> datetime:
+        if not known:
+            known["last"] = conn.execute(_LAST_STEP, {"case_id": case_id}).scalar_one()
+            known["opened"] = dict(conn.execute(_OPENED, {"case_id": case_id}).all())
         watched = str(task.id) if task.task_spec.manual else _about(task)
-        at = opened.get(watched) if watched else None
-        return at if isinstance(at, datetime) else last_step
+        at = known["opened"].get(watched) if watched else None
+        last: datetime = known["last"]
+        return at if isinstance(at, datetime) else last
 
     return started
+
+
+def describe(engine: Samverkan, process_id: str, case_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Title and where each case waits (in words) for the preview page."""
+    if not case_ids:
+        return {}
+    c = schema.cases
+    with engine.db.connect() as conn:
+        rows = conn.execute(
+            select(c.c.id, c.c.title, c.c.process_version, c.c.active_elements).where(
+                c.c.id.in_(case_ids), c.c.process_id == process_id
+            )
+        ).all()
+        described = {}
+        for row in rows:
+            definition = engine.definition(conn, process_id, row.process_version)
+            elements = [definition.element(e) or e for e in row.active_elements or []]
+            names = [e if isinstance(e, str) else e.name for e in elements]
+            described[row.id] = {"title": row.title, "waiting": ", ".join(names) or "–"}
+    return described

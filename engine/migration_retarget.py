@@ -5,13 +5,13 @@ and waiting task, which gives open tasks new ids (their claims, drafts and index
 lost) and copies data from the parents. Here the live tasks keep their ids, state and data:
 
 1. finished history whose element the new version lacks is cut out of the tree (its children
-   hang on its parent), cancelled leftovers and every prediction are dropped, and boundary
-   timers the new version removed stop waiting;
+   hang on its parent), cancelled leftovers and predictions of such elements are dropped, and
+   boundary timers the new version removed stop waiting;
 2. the rest is re-pointed at the new version's task specs by name and round-tripped through
    :mod:`engine.state_codec`, so what is saved is known to decode with the new version;
 3. boundary timers the new version adds to an open task start waiting, timers whose expression
-   changed are planned again from the instant they started, and what follows every live task is
-   predicted anew from the new version's flows.
+   changed are planned again from the instant they started, and what follows a live task is
+   predicted anew where the new version's flows differ from what SpiffWorkflow laid out.
 
 Nothing fires here: a timer that is already due fires at the worker's next sweep.
 """
@@ -35,7 +35,9 @@ from engine.definitions import Definition
 from engine.migration_rules import Rules, timer_changed
 from engine.runtime import Runtime
 
-LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.FUTURE
+LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+# What SpiffWorkflow has laid out ahead of the live tasks: definite (FUTURE) or possible.
+AHEAD = TaskState.FUTURE | TaskState.PREDICTED_MASK
 
 
 class Unmovable(Exception):
@@ -81,20 +83,16 @@ def retarget(
 
 
 def _prune(workflow: BpmnWorkflow, specs: dict[str, Any]) -> None:
+    """Drop or cut out what has no element in the new version (the preview blocked live tasks of that kind)."""
     for task in list(workflow.tasks.values()):
-        if task.id not in workflow.tasks:
+        if task.id not in workflow.tasks or task.task_spec.name in specs:
             continue
-        parent = task.parent
-        predicted = task.has_state(TaskState.PREDICTED_MASK) and (parent is None or parent.has_state(LIVE))
-        gone = task.task_spec.name not in specs
-        if predicted or (gone and task.has_state(TaskState.CANCELLED | TaskState.WAITING)):
+        if task.has_state(AHEAD | TaskState.CANCELLED | TaskState.WAITING):
             workflow.event_manager.remove_task(task)
             workflow._remove_task(task.id)
-        elif task.has_state(TaskState.PREDICTED_MASK) and gone:
-            workflow._remove_task(task.id)
-        elif gone and parent is not None:
-            _splice(workflow, task, parent)
-        elif gone:
+        elif task.parent is not None:
+            _splice(workflow, task, task.parent)
+        else:
             raise Unmovable("Ärendets början finns inte i den nya versionen.")
     if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
         workflow.last_task = None
@@ -153,13 +151,31 @@ def _plan(task: Task, at: datetime, name: str) -> None:
 
 
 def _predict(workflow: BpmnWorkflow) -> None:
-    """Predict what follows each live task from the new version's flows, as SpiffWorkflow did when it arrived."""
+    """Lay out what follows each live task anew where the new version's flows differ from what is laid out.
+
+    Where they agree (an identical copy, a change elsewhere) the tree stays exactly as it was.
+    """
     for task in list(workflow.tasks.values()):
-        if not task.has_state(LIVE) or task.children:
-            continue
-        state = task._state
-        task._state = TaskState.MAYBE  # predict as when the task was reached, without a state change
-        try:
-            task.task_spec._predict(task)
-        finally:
-            task._state = state
+        if task.id in workflow.tasks and task.has_state(LIVE):
+            _refresh(workflow, task)
+
+
+def _refresh(workflow: BpmnWorkflow, task: Task) -> None:
+    outputs = sorted(spec.name for spec in task.task_spec.outputs)
+    children = sorted(child.task_spec.name for child in task.children)
+    # A possible task may have no children yet (SpiffWorkflow looks only a few steps ahead).
+    if children == outputs or (not children and task.has_state(TaskState.PREDICTED_MASK)):
+        for child in task.children:
+            if child.has_state(AHEAD):
+                _refresh(workflow, child)
+        return
+    task._drop_children(force=True)
+    if task.has_state(AHEAD):
+        task.task_spec._predict(task, mask=AHEAD)
+        return
+    state = task._state
+    task._state = TaskState.MAYBE  # predict as when the task was reached, without a state change
+    try:
+        task.task_spec._predict(task)
+    finally:
+        task._state = state

@@ -74,6 +74,7 @@ class Rules:
 
     a: Definition
     b: Definition
+    from_version: int
     to_version: int
     forms: FormLibrary
     now: datetime

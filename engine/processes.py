@@ -22,7 +22,7 @@ class Deployed:
     created: bool
 
 
-def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "") -> Deployed:
+def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "", based_on: int | None = None) -> Deployed:
     """Validate and store a new version; identical XML returns the existing version."""
     if not user.has(*DEPLOYERS):
         raise Forbidden("Endast processägare och administratörer får driftsätta processer.", code="forbidden")
@@ -50,6 +50,7 @@ def deploy(engine: Samverkan, user: User, xml: bytes, comment: str = "") -> Depl
                 deployed_at=engine.now(),
                 deployed_by=user.username,
                 comment=comment,
+                based_on=based_on,
             )
         )
     return Deployed(definition.process_id, version, created=True)
@@ -80,7 +81,9 @@ def active_cases_by_version(engine: Samverkan, process_id: str) -> dict[int, int
 
 def list_versions(engine: Samverkan, process_id: str | None = None) -> list[dict[str, Any]]:
     pv = schema.process_versions
-    query = select(pv.c.process_id, pv.c.version, pv.c.name, pv.c.deployed_at, pv.c.deployed_by, pv.c.comment)
+    query = select(
+        pv.c.process_id, pv.c.version, pv.c.name, pv.c.deployed_at, pv.c.deployed_by, pv.c.comment, pv.c.based_on
+    )
     if process_id is not None:
         query = query.where(pv.c.process_id == process_id)
     with engine.db.connect() as conn:
@@ -93,6 +96,7 @@ def list_versions(engine: Samverkan, process_id: str | None = None) -> list[dict
                 "deployed_at": r["deployed_at"].isoformat(),
                 "deployed_by": r["deployed_by"],
                 "comment": r["comment"],
+                "based_on": r["based_on"],
             }
             for r in rows
         ]

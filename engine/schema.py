@@ -58,6 +58,8 @@ process_versions = Table(
     Column("deployed_at", UtcDateTime(), nullable=False),
     Column("deployed_by", String(200), nullable=False),
     Column("comment", Text, nullable=False, default=""),
+    # A roll-back: the earlier version whose XML this version deployed again (engine.rollback).
+    Column("based_on", Integer),
     UniqueConstraint("process_id", "version", name="uq_process_version"),
     UniqueConstraint("process_id", "sha256", name="uq_process_sha256"),
 )

@@ -238,8 +238,11 @@ class Step:
         return sorted(fired, key=lambda t: (t.due_at, t.id))
 
     # --- saving ----------------------------------------------------------------------------
-    def save(self, actor: str) -> Saved:
-        """Write the step in the caller's transaction; :class:`Conflict` if the case changed meanwhile."""
+    def save(self, actor: str, ended_as: str | None = None) -> Saved:
+        """Write the step in the caller's transaction; :class:`Conflict` if the case changed meanwhile.
+
+        ``ended_as`` gives the case that status instead of what the workflow says (a cancelled case).
+        """
         if self._saved:
             raise RuntimeError("a step is saved once")
         engine, conn, definition, now = self._engine, self._conn, self.definition, self.now
@@ -252,6 +255,8 @@ class Step:
         if self._error is not None:
             incident = {"element_id": self._error.element_id, "message": self._error.message, "at": now.isoformat()}
             events.append(Event("incident", actor, self._error.element_id, {"message": self._error.message}))
+        elif ended_as is not None:
+            status = ended_as
         elif not snapshot.open_tasks and not snapshot.timers and self._workflow.is_completed():
             status = COMPLETED
             end_event = engine.runtime.reached_end_event(self._workflow, definition.end_events())

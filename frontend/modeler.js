@@ -164,7 +164,8 @@ async function deploy() {
       "ok",
     );
     $("#deploy-comment").value = "";
-    await refreshVersions();
+    const versions = await refreshVersions();
+    if (data.created && versions) offerMigration(versions, data.version);
   } else if (code === 422 && data.error) {
     showProblems(data.error.details || []);
     status(data.error.message, "error");
@@ -173,9 +174,26 @@ async function deploy() {
   }
 }
 
+// Running cases stay on their versions; right after a deploy the owner is offered the preview of moving them.
+function offerMigration(versions, deployed) {
+  const waiting = Object.entries(versions.active_by_version).filter(([v, n]) => n > 0 && Number(v) !== deployed);
+  if (!waiting.length) return;
+  const total = waiting.reduce((sum, [, n]) => sum + n, 0);
+  const offer = $("#migration-offer");
+  const url = `${versions.migration_url}?from=${waiting[0][0]}&to=${deployed}`;
+  offer.innerHTML = `${total} pågående ${total === 1 ? "ärende körs" : "ärenden körs"} på äldre versioner.
+    <a href="${escape(url)}">Förhandsvisa flytt av pågående ärenden till version ${deployed}</a>`;
+  offer.hidden = false;
+}
+
+function rollbackForm(v) {
+  return `<form method="post" action="${escape(v.rollback_url)}"><input type="hidden" name="csrf_token" value="${escape(cfg.csrf)}">
+    <button type="submit" class="button">Återställ version ${v.version}</button></form>`;
+}
+
 async function refreshVersions() {
   const response = await fetch(cfg.versionsUrl, { credentials: "same-origin" });
-  if (!response.ok) return;
+  if (!response.ok) return null;
   const data = await response.json();
   const body = $("#versions tbody");
   body.innerHTML = data.versions
@@ -183,11 +201,14 @@ async function refreshVersions() {
     .reverse()
     .map(
       (v) => `<tr><td>${v.version}</td><td>${escape(v.deployed_by || "")}</td><td>${escape(v.deployed_label)}</td>
-        <td>${escape(v.comment || "")}</td><td>${v.active_cases}</td>
-        <td><a href="${escape(v.download_url)}" download>Ladda ner version ${v.version}</a></td></tr>`,
+        <td>${escape(v.comment || "")}${v.based_on ? ` (bygger på version ${v.based_on})` : ""}</td><td>${v.active_cases}</td>
+        <td><a href="${escape(v.download_url)}" download>Ladda ner version ${v.version}</a></td>
+        <td>${v.migrate_url ? `<a href="${escape(v.migrate_url)}">Flytta ärenden från version ${v.version}</a>` : ""}</td>
+        <td>${v.rollback_url ? rollbackForm(v) : ""}</td></tr>`,
     )
     .join("");
   $("#older-cases").textContent = data.older_summary;
+  return data;
 }
 
 function download() {

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from engine import cases, migration, processes, queries, schema
+from engine import cases, migration, processes, queries, rollback, schema
 from engine.clock import STOCKHOLM
 from engine.context import SYSTEM, Samverkan, User
 from engine.errors import Forbidden, Invalid
@@ -221,3 +221,40 @@ def test_the_api_previews_and_moves(drive: Driver, api: ApiClient) -> None:
     assert (response.status, response.body) == (200, {"moved": [case_id], "blocked": []})
     history = owner.get(f"/cases/{case_id}/history").body
     assert history[-1]["action"] == "migrated" and history[-1]["details"] == {"from": 1, "to": 2}
+
+
+def test_rolling_back_deploys_the_earlier_model_as_the_newest_version(drive: Driver) -> None:
+    case_id = drive.start()
+    assert _version(drive, _changed_model(), "Kortare påminnelse") == 2
+    assert migration.migrate(drive.engine, OWNER, "samverkansstod", 1, 2).movable == [case_id]
+    with pytest.raises(Invalid):
+        rollback.roll_back(drive.engine, OWNER, "samverkansstod", 2)
+    with pytest.raises(Forbidden):
+        rollback.roll_back(drive.engine, User("kim", frozenset({"kontaktperson"})), "samverkansstod", 1)
+    deployed = rollback.roll_back(drive.engine, OWNER, "samverkansstod", 1)
+    assert (deployed.version, deployed.created) == (3, True)
+    [*_, newest] = processes.list_versions(drive.engine, "samverkansstod")
+    assert (newest["version"], newest["based_on"], newest["comment"]) == (3, 1, "Återställd från version 1")
+    with drive.engine.db.connect() as conn:
+        first, again = (drive.engine.definition(conn, "samverkansstod", v) for v in (1, 3))
+    assert first.elements == again.elements
+    # Cases moved to version 2 can go back to the rolled-back model: the reminder is 14 days again.
+    assert migration.migrate(drive.engine, OWNER, "samverkansstod", 2, 3).movable == [case_id]
+    assert drive.walk(case_id, "registrera_initiativ")["process_version"] == 3
+    assert drive.task(case_id, "forsta_mote")["due_at"] == "2027-03-15T09:00:00+00:00"
+
+
+def test_the_api_rolls_back(drive: Driver, api: ApiClient) -> None:
+    assert _version(drive, _changed_model()) == 2
+    owner = api.as_user("petra", "processagare")
+    response = owner.post("/processes/samverkansstod/rollback", {"version": 1})
+    assert (response.status, response.body) == (201, {"process_id": "samverkansstod", "version": 3, "based_on": 1})
+    assert owner.post("/processes/samverkansstod/rollback", {"version": 3}).status == 422
+    assert owner.post("/processes/samverkansstod/rollback", {"version": "1"}).status == 422
+    assert api.as_user("kim2", "kontaktperson").post("/processes/samverkansstod/rollback", {"version": 1}).status == 403
+    listed = owner.get("/processes").body
+    assert [(v["version"], v["based_on"]) for v in listed if v["process_id"] == "samverkansstod"] == [
+        (1, None),
+        (2, None),
+        (3, 1),
+    ]

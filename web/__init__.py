@@ -79,4 +79,10 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(statistics.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(area_pages.bp)
+    from web import migration as version_migration
+
+    app.register_blueprint(version_migration.bp)
+    from web import repair as case_repair
+
+    app.register_blueprint(case_repair.bp)
     return app

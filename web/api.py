@@ -24,11 +24,13 @@ from engine import (
     processes,
     queries,
     reference,
+    repair,
+    rollback,
     statistics,
     timers,
 )
 from engine.context import Samverkan, User
-from engine.errors import BadRequest, Forbidden
+from engine.errors import BadRequest, Forbidden, Invalid
 from web import documents
 from web.auth import session_user
 from web.case_documents import file_response
@@ -155,6 +157,30 @@ def migrate_cases(process_id: str) -> Response:
     body = _json_body()
     outcome = migration.migrate(_engine(), _user(), process_id, body.get("from"), body.get("to"), body.get("cases"))
     return jsonify({"moved": outcome.movable, "blocked": outcome.blocked})
+
+
+@bp.post("/processes/<process_id>/rollback")
+def roll_back(process_id: str) -> tuple[Response, int]:
+    version = _json_body().get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise Invalid(
+            "Ange versionen att återställa.", details=[{"field": "version", "message": "Ett versionsnummer."}]
+        )
+    deployed = rollback.roll_back(_engine(), _user(), process_id, version)
+    return jsonify({"process_id": deployed.process_id, "version": deployed.version, "based_on": version}), 201
+
+
+@bp.post("/cases/<int:case_id>/move")
+def move_case(case_id: int) -> Response:
+    body = _json_body()
+    repair.move_position(_engine(), _user(), case_id, body.get("element_id"), body.get("reason"))
+    return jsonify(queries.get_case(_engine(), case_id))
+
+
+@bp.post("/cases/<int:case_id>/cancel")
+def cancel_case(case_id: int) -> Response:
+    repair.cancel_case(_engine(), _user(), case_id, _json_body().get("reason"))
+    return jsonify(queries.get_case(_engine(), case_id))
 
 
 @bp.get("/areas")

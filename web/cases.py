@@ -16,7 +16,13 @@ from web.forms import error_map
 
 bp = Blueprint("cases", __name__)
 
-STATUS_LABELS = {"active": "Pågår", "ended": "Avslutat", "completed": "Avslutat", "incident": "Fel i ärendet"}
+STATUS_LABELS = {
+    "active": "Pågår",
+    "ended": "Avslutat",
+    "completed": "Avslutat",
+    "incident": "Fel i ärendet",
+    "cancelled": "Avbrutet",
+}
 HISTORY_LABELS = {
     "started": "Ärendet startades",
     "completed": "Slutförde",
@@ -29,6 +35,9 @@ HISTORY_LABELS = {
     "incident": "Fel uppstod",
     "retried": "Kördes om efter fel",
     "gallrad": "Personuppgifter gallrade",
+    "migrated": "Flyttades till en ny processversion",
+    "moved": "Läget flyttades av administratör till",
+    "case_cancelled": "Ärendet avbröts av administratör",
 }
 
 

@@ -40,16 +40,30 @@ def _older_summary(active: dict[int, int]) -> str:
 def _versions(process_id: str) -> dict[str, Any]:
     samverkan = engine()
     active = processes.active_cases_by_version(samverkan, process_id)
+    listed = processes.list_versions(samverkan, process_id)
+    latest = listed[-1]["version"] if listed else None
     versions = [
         {
             **v,
             "deployed_label": datetime_sv(v["deployed_at"]),
             "active_cases": active.get(v["version"], 0),
             "download_url": url_for("modeler.download", process_id=process_id, version=v["version"]),
+            # Running cases on an older version can be moved to the newest (a preview first).
+            "migrate_url": url_for("migration.preview", process_id=process_id, **{"from": v["version"]})
+            if active.get(v["version"]) and v["version"] != latest
+            else None,
+            "rollback_url": url_for("migration.roll_back", process_id=process_id, version=v["version"])
+            if v["version"] != latest
+            else None,
         }
-        for v in processes.list_versions(samverkan, process_id)
+        for v in listed
     ]
-    return {"versions": versions, "active_by_version": active, "older_summary": _older_summary(active)}
+    return {
+        "versions": versions,
+        "active_by_version": active,
+        "older_summary": _older_summary(active),
+        "migration_url": url_for("migration.preview", process_id=process_id),
+    }
 
 
 @bp.get("")

@@ -410,6 +410,60 @@ PATHS: dict[str, Any] = {
             ),
         ),
     },
+    "/processes/{process_id}/rollback": {
+        "post": _op(
+            "Driftsätt en tidigare versions modell igen som nyaste version (based_on: den versionen)",
+            _json(
+                {
+                    "type": "object",
+                    "required": ["process_id", "version", "based_on"],
+                    "properties": {"process_id": {"type": "string"}, "version": _DB_ID, "based_on": _DB_ID},
+                },
+                "Den nya versionen",
+            ),
+            400,
+            403,
+            404,
+            422,
+            status=201,
+            parameters=[_path("process_id", {"type": "string", "maxLength": 200}, "Processens id")],
+            requestBody=_body({"type": "object", "required": ["version"], "properties": {"version": _DB_ID}}),
+        )
+    },
+    "/cases/{case_id}/move": {
+        "post": _op(
+            "Reparera: flytta ärendets läge till en uppgift i dess egen version (admin, skäl krävs)",
+            _json(_ref("Case"), "Ärendet efter flytten"),
+            400,
+            403,
+            404,
+            409,
+            422,
+            parameters=[_CASE_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["element_id", "reason"],
+                    "properties": {"element_id": {"type": "string"}, "reason": {"type": "string", "minLength": 1}},
+                }
+            ),
+        )
+    },
+    "/cases/{case_id}/cancel": {
+        "post": _op(
+            "Reparera: avbryt ärendet (admin, skäl krävs); status blir cancelled",
+            _json(_ref("Case"), "Det avbrutna ärendet"),
+            400,
+            403,
+            404,
+            409,
+            422,
+            parameters=[_CASE_ID],
+            requestBody=_body(
+                {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}}
+            ),
+        )
+    },
     "/areas": {"get": _op("Områden", _json({"type": "array", "items": _ref("Area")}))},
     "/cases": {
         "get": _op(

@@ -1,0 +1,145 @@
+"""Time the preview and the move of 10,000 running cases to a new version (SQLite and PostgreSQL).
+
+Five real cases are run through the engine to five positions of samverkansstöd (before the
+first meeting, at it, early resident involvement, the application, the assessment); each is then
+copied with fresh task ids until there are ``--cases`` of them. Version 2 changes the first
+meeting's reminder (14 to 7 days), so the cases waiting there get their timer planned again.
+Targets (issue 19): preview ≤ 5 s, move ≥ 500 cases/s on PostgreSQL.
+Usage: .venv/bin/python bench/migration.py [--cases 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import cases, migration, processes, queries, reference, schema  # noqa: E402
+from engine.clock import FixedClock  # noqa: E402
+from engine.context import SYSTEM, Samverkan, User  # noqa: E402
+from engine.db import create_schema, make_engine  # noqa: E402
+from engine.workflow_cache import WorkflowCache  # noqa: E402
+from samverkan_cli.sample import sample_data  # noqa: E402
+
+PG = os.environ.get("SAMVERKAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+MODEL = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+KIM = User("kim", frozenset({"kontaktperson", "namndsekreterare", "admin"}))
+OWNER = User("petra", frozenset({"processagare"}))
+PATHS = ((), ("registrera_initiativ",), ("registrera_initiativ", "forsta_mote"),
+         ("registrera_initiativ", "forsta_mote", "tidig_boendeinvolvering"),
+         ("registrera_initiativ", "forsta_mote", "tidig_boendeinvolvering", "registrera_ansokan"))  # fmt: skip
+REMINDER = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P14D"</bpmn:timeDuration>'
+
+
+def _templates(engine: Samverkan) -> list[int]:
+    made = []
+    for path in PATHS:
+        case_id = cases.start_case(engine, KIM, "samverkansstod", "Mall")
+        for element in path:
+            [task] = [t for t in queries.get_case(engine, case_id)["open_tasks"] if t["element_id"] == element]
+            data = sample_data(element, engine.forms.schema(element))
+            cases.complete_task(engine, KIM, task["id"], data)
+        made.append(case_id)
+    return made
+
+
+def _renamed(value: Any, ids: dict[str, str]) -> Any:
+    return ids.get(value, value) if isinstance(value, str) else value
+
+
+def _copy(engine: Samverkan, templates: list[int], count: int) -> None:
+    """``count`` cases in all: copies of the templates, every task with an id of its own."""
+    c, t, tm = schema.cases, schema.tasks, schema.timers
+    with engine.db.connect() as conn:
+        rows = {r.id: dict(r._mapping) for r in conn.execute(select(c).where(c.c.id.in_(templates)))}
+        tasks = [dict(r._mapping) for r in conn.execute(select(t).where(t.c.case_id.in_(templates)))]
+        timers = [dict(r._mapping) for r in conn.execute(select(tm).where(tm.c.case_id.in_(templates)))]
+    next_id = max(templates) + 1
+    batch: dict[str, list[dict[str, Any]]] = {"cases": [], "tasks": [], "timers": []}
+    for n in range(count - len(templates)):
+        template = templates[n % len(templates)]
+        row = rows[template]
+        instance = row["state"]["instance"]
+        ids = {task[0]: uuid.uuid4().hex for task in instance["tasks"]}
+        dashed = {str(uuid.UUID(old)): str(uuid.UUID(new)) for old, new in ids.items()}
+        state = {**row["state"], "instance": {**instance, "tasks": [[ids[r[0]], *r[1:]] for r in instance["tasks"]]}}
+        case_id = next_id + n
+        batch["cases"].append({**row, "id": case_id, "state": state})
+        batch["tasks"] += [{**r, "id": dashed[r["id"]], "case_id": case_id} for r in tasks if r["case_id"] == template]
+        batch["timers"] += [
+            {**r, "id": dashed[r["id"]], "case_id": case_id} for r in timers if r["case_id"] == template
+        ]
+        if len(batch["cases"]) >= 1000 or n == count - len(templates) - 1:
+            with engine.db.begin() as conn:
+                conn.execute(c.insert(), batch["cases"])
+                conn.execute(t.insert(), batch["tasks"])
+                conn.execute(tm.insert(), batch["timers"])
+            batch = {"cases": [], "tasks": [], "timers": []}
+    if engine.db.dialect.name == "postgresql":
+        with engine.db.begin() as conn:
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
+
+
+def run(url: str, count: int) -> tuple[float, float, int]:
+    engine = Samverkan(db=make_engine(url), clock=FixedClock(START))
+    engine.workflows = WorkflowCache(size=0)  # every move decodes its case, as after a restart
+    create_schema(engine.db)
+    reference.load_example_areas(engine)
+    processes.deploy(engine, SYSTEM, MODEL.read_bytes())
+    _copy(engine, _templates(engine), count)
+    xml = MODEL.read_text(encoding="utf-8").replace(REMINDER, REMINDER.replace("P14D", "P7D"))
+    processes.deploy(engine, SYSTEM, xml.encode(), "Påminnelse om första mötet efter 7 dagar")
+    began = time.perf_counter()
+    preview = migration.preview(engine, OWNER, "samverkansstod", 1, 2)
+    preview_s = time.perf_counter() - began
+    assert len(preview.movable) == count and not preview.blocked, preview.blocked[:3]
+    began = time.perf_counter()
+    moved = migration.migrate(engine, OWNER, "samverkansstod", 1, 2)
+    move_s = time.perf_counter() - began
+    assert len(moved.movable) == count, moved.blocked[:3]
+    engine.db.dispose()
+    return preview_s, move_s, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=10_000)
+    count = parser.parse_args().cases
+    results: list[tuple[str, float, float, int]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(("SQLite", *run(f"sqlite:///{Path(tmp) / 'migration.sqlite3'}", count)))
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        results.append(("PostgreSQL", *run(f"{PG}?options=-csearch_path%3D{name}", count)))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+    print(f"Moving {count:,} running cases from version 1 to 2 (one transaction per case, each decoded)")
+    print(
+        f"{'database':<12} {'preview s':>10} {'move s':>9} {'cases/s':>9}   targets: preview ≤ 5 s, ≥ 500 cases/s (PG)"
+    )
+    for database, preview_s, move_s, n in results:
+        print(f"{database:<12} {preview_s:>10.2f} {move_s:>9.1f} {n / move_s:>9.0f}")
+    figures = {db: {"preview_s": p, "cases_per_s": n / m} for db, p, m, n in results}
+    print("RESULT " + json.dumps({"migration": {"cases": count, **figures}}))
+
+
+if __name__ == "__main__":
+    main()
