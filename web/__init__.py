@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
 
     from web import (
         accessibility,
+        admin,
         api,
         attachments,
         auth,
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         overview,
         parameters,
         security,
+        sso,
         tasks,
     )
 
@@ -73,4 +75,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(notifications.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(accessibility.bp)
+    sso.register(app, settings)
+    app.register_blueprint(admin.bp)
     return app
