@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 from werkzeug.serving import make_server
 
 from engine import accounts, reference, schema
+from engine import admin as admin_module
 from engine.context import Samverkan
 from engine.db import make_engine
 from tests.http import ApiClient
@@ -181,3 +184,54 @@ def test_any_area_name_is_added_or_refused_with_a_4xx(api: ApiClient, engine: Sa
     if answer.status == 201:
         listed = {a["id"]: a["name"] for a in admin.get("/areas").body}
         assert listed[answer.body["id"]] == name.strip()
+
+
+USER_COLUMNS = "username, display_name, roles, is_demo, created_at"
+
+
+def test_the_migration_keeps_users_tokens_and_sessions(database_url: str) -> None:
+    """sso_admin adds columns in place: a copy of ``users`` would cascade away every token on SQLite."""
+    from alembic import command
+
+    from engine.db import _alembic_config, migrate
+
+    db = make_engine(database_url)
+    with db.begin() as conn:
+        command.upgrade(_alembic_config(conn), "worker_heartbeats")
+    created = datetime(2027, 1, 1, tzinfo=UTC)
+    with db.begin() as conn:
+        conn.execute(
+            text(f"INSERT INTO users ({USER_COLUMNS}) VALUES ('kim', 'Kim', :r, :x, :c)"),
+            {"r": '["chef"]', "x": False, "c": created},
+        )
+        conn.execute(
+            text("INSERT INTO api_tokens (user_id, token_sha256, created_at, expires_at) VALUES (1, :t, :c, :e)"),
+            {"t": hashlib.sha256(b"token").hexdigest(), "c": created, "e": created + timedelta(days=3650)},
+        )
+        conn.execute(
+            text("INSERT INTO login_sessions (id_sha256, user_id, created_at) VALUES (:s, 1, :c)"),
+            {"s": hashlib.sha256(b"session").hexdigest(), "c": created},
+        )
+    migrate(db)
+    engine = Samverkan(db=db)
+    assert accounts.user_for_token(engine, "token") is not None
+    assert accounts.user_for_session(engine, "session") is not None
+    assert admin_module.list_users(engine)[0]["active"] is True
+    db.dispose()
+
+
+def test_the_migration_goes_down_and_up_again(database_url: str) -> None:
+    from alembic import command
+
+    from engine.db import _alembic_config, migrate
+
+    db = make_engine(database_url)
+    migrate(db)
+    with db.begin() as conn:
+        command.downgrade(_alembic_config(conn), "worker_heartbeats")
+    with db.connect() as conn:
+        assert "active" not in {c["name"] for c in inspect(conn).get_columns("users")}
+    migrate(db)
+    with db.connect() as conn:
+        assert "active" in {c["name"] for c in inspect(conn).get_columns("users")}
+    db.dispose()

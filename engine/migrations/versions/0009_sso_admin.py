@@ -42,8 +42,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_admin_events_at", table_name="admin_events")
     op.drop_table("admin_events")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_index("ux_users_oidc")
-        batch_op.drop_column("oidc_subject")
-        batch_op.drop_column("oidc_issuer")
-        batch_op.drop_column("active")
+    op.drop_index("ux_users_oidc", table_name="users")
+    for column in ("oidc_subject", "oidc_issuer", "active"):
+        op.drop_column("users", column)  # in place (SQLite 3.35+), for the reason upgrade() gives
