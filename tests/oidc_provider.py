@@ -118,8 +118,8 @@ class Provider:
         self._server = make_server("127.0.0.1", port, self.app, threaded=True)
         self.issuer = f"http://127.0.0.1:{self._server.server_port}"
 
-    def add_client(self, client_id: str, secret: str, redirect_uri: str) -> None:
-        self.clients[client_id] = Client(client_id, secret, [redirect_uri])
+    def add_client(self, client_id: str, secret: str, *redirect_uris: str) -> None:
+        self.clients[client_id] = Client(client_id, secret, list(redirect_uris))
 
     def add_person(self, username: str, groups: list[str], name: str = "", email: str = "") -> Person:
         person = Person(username, groups, name or username.title(), email or f"{username}@malmo.se")
@@ -252,12 +252,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="A test OpenID Connect provider (never for real use).")
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument("--client", required=True, help="CLIENT_ID:SECRET")
-    parser.add_argument("--redirect", required=True, help="Samverkan's /login/sso/callback URL")
+    parser.add_argument("--redirect", action="append", required=True, help="Samverkan's /login/sso/callback URL")
     parser.add_argument("--user", action="append", default=[], help="NAME:GROUP[,GROUP…]")
     args = parser.parse_args()
     provider = Provider(args.port)
     client_id, _, secret = args.client.partition(":")
-    provider.add_client(client_id, secret, args.redirect)
+    provider.add_client(client_id, secret, *args.redirect)
     for spec in args.user:
         name, _, groups = spec.partition(":")
         provider.add_person(name, [g for g in groups.split(",") if g])
