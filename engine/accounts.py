@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -35,27 +35,45 @@ def add_user(
     is_demo: bool = False,
     email: str | None = None,
 ) -> User:
+    with engine.write() as conn:
+        return insert_user(conn, engine, username, roles, password, display_name, is_demo, email)
+
+
+def insert_user(
+    conn: Connection,
+    engine: Samverkan,
+    username: str,
+    roles: list[str],
+    password: str | None = None,
+    display_name: str | None = None,
+    is_demo: bool = False,
+    email: str | None = None,
+    oidc: tuple[str, str] | None = None,
+) -> User:
+    """Add the user in the caller's transaction; ``oidc`` is ``(issuer, subject)`` of a single sign-on user."""
     unknown = [r for r in roles if r not in ROLES]
     if not username.strip() or not roles or unknown:
         raise Invalid(
             "Ange namn och minst en känd roll.",
             details=[{"field": "role", "message": f"Okända roller: {', '.join(unknown)}"}] if unknown else [],
         )
-    with engine.write() as conn:
-        exists = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).first()
-        if exists:
-            raise Conflict(f"Användaren {username} finns redan.", code="user_exists")
-        conn.execute(
-            schema.users.insert().values(
-                username=username,
-                display_name=display_name or username,
-                password_hash=_hasher.hash(password) if password else None,
-                email=email,
-                roles=sorted(set(roles)),
-                is_demo=is_demo,
-                created_at=engine.now(),
-            )
+    exists = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).first()
+    if exists:
+        raise Conflict(f"Användaren {username} finns redan.", code="user_exists")
+    conn.execute(
+        schema.users.insert().values(
+            username=username,
+            display_name=display_name or username,
+            password_hash=_hasher.hash(password) if password else None,
+            email=email,
+            roles=sorted(set(roles)),
+            is_demo=is_demo,
+            created_at=engine.now(),
+            active=True,
+            oidc_issuer=oidc[0] if oidc else None,
+            oidc_subject=oidc[1] if oidc else None,
         )
+    )
     return User(username, frozenset(roles), display_name or username)
 
 
@@ -70,7 +88,7 @@ def authenticate(engine: Samverkan, username: str, password: str) -> User | None
         _hasher.verify(row.password_hash if row and row.password_hash else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
-    return _user_from_row(row) if row and row.password_hash else None
+    return _user_from_row(row) if row and row.password_hash and row.active else None
 
 
 def get_user(engine: Samverkan, username: str) -> User | None:
@@ -101,12 +119,16 @@ def new_token(engine: Samverkan, username: str) -> str:
 _TOKEN_USER = (
     select(schema.users.c.username, schema.users.c.roles, schema.users.c.display_name)
     .join(schema.api_tokens, schema.api_tokens.c.user_id == schema.users.c.id)
-    .where(schema.api_tokens.c.token_sha256 == bindparam("digest"), schema.api_tokens.c.expires_at > bindparam("now"))
+    .where(
+        schema.api_tokens.c.token_sha256 == bindparam("digest"),
+        schema.api_tokens.c.expires_at > bindparam("now"),
+        schema.users.c.active.is_(True),
+    )
 )
 
 
 def user_for_token(engine: Samverkan, token: str) -> User | None:
-    """The token's user while the token exists and has not expired."""
+    """The token's user while the token exists, has not expired and the user is active."""
     with engine.db.connect() as conn:
         row = conn.execute(_TOKEN_USER, {"digest": _digest(token), "now": engine.now()}).first()
     return _user_from_row(row) if row is not None else None
@@ -137,7 +159,7 @@ def start_session(engine: Samverkan, username: str) -> str:
 _SESSION_USER = (
     select(schema.users.c.username, schema.users.c.roles, schema.users.c.display_name)
     .join(schema.login_sessions, schema.login_sessions.c.user_id == schema.users.c.id)
-    .where(schema.login_sessions.c.id_sha256 == bindparam("digest"))
+    .where(schema.login_sessions.c.id_sha256 == bindparam("digest"), schema.users.c.active.is_(True))
 )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -191,6 +192,26 @@ users = Table(
     Column("roles", JSON, nullable=False),
     Column("is_demo", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # A deactivated user's sessions and tokens are deleted and no new ones are given (engine.admin).
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
+    # Single sign-on users are known by their issuer and subject, never by a name the issuer sends.
+    Column("oidc_issuer", String(400)),
+    Column("oidc_subject", String(255), info={"personal": True}),
+    Index("ux_users_oidc", "oidc_issuer", "oidc_subject", unique=True),
+)
+
+admin_events = Table(
+    "admin_events",
+    metadata,
+    # Who changed which user or area, and what: one row per change made on /admin or its API.
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target_kind", String(20), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_admin_events_at", "at"),
 )
 
 api_tokens = Table(

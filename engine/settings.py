@@ -24,6 +24,7 @@ from typing import Any, Literal, Union
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from engine.roles import ROLES
 from samverkan_data import FORMS_DIR
 
 TRUE = ("1", "true", "yes", "on")
@@ -119,9 +120,65 @@ class Settings:
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _setting(
         "SAMVERKAN_LOG_LEVEL", "INFO", "`DEBUG`, `INFO`, `WARNING` or `ERROR`"
     )
+    oidc_issuer: str | None = _setting(
+        "SAMVERKAN_OIDC_ISSUER",
+        None,
+        "the OpenID Connect issuer (e.g. `https://login.malmo.se/realms/stad`); set with the client id and secret, "
+        'it turns on single sign-on: `/login` shows "Logga in med Malmö stads konto"',
+    )
+    oidc_client_id: str | None = _setting("SAMVERKAN_OIDC_CLIENT_ID", None, "Samverkan's client id at the issuer")
+    oidc_client_secret: str | None = _setting(
+        "SAMVERKAN_OIDC_CLIENT_SECRET", None, "Samverkan's client secret at the issuer", secret=True
+    )
+    oidc_roles_claim: str = _setting(
+        "SAMVERKAN_OIDC_ROLES_CLAIM",
+        "groups",
+        "the ID token claim (a list or one text) whose values give a user's roles through `SAMVERKAN_OIDC_ROLE_MAP`",
+    )
+    oidc_role_map: str | None = _setting(
+        "SAMVERKAN_OIDC_ROLE_MAP",
+        None,
+        "which claim value gives which role, e.g. `SG-Samverkan-Kontakt=kontaktperson,SG-Samverkan-Admin=admin` "
+        "(a value may give several roles); unset: a value that is a role's name (`chef`) gives that role. "
+        "A user with no mapped role is refused",
+    )
+    local_login: bool = _setting(
+        "SAMVERKAN_LOCAL_LOGIN",
+        "1",
+        "`0`: no password login (the form is gone from `/login` and refused), only single sign-on; "
+        "API tokens still work",
+    )
     debug: bool = _setting(
         "SAMVERKAN_DEBUG", "0", "`1`: a failing `samverkan` command prints the traceback before its one-line reason"
     )
+
+    def __post_init__(self) -> None:
+        oidc = (self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret)
+        if any(oidc) and not all(oidc):
+            raise SettingsError(
+                "SAMVERKAN_OIDC_ISSUER, SAMVERKAN_OIDC_CLIENT_ID och SAMVERKAN_OIDC_CLIENT_SECRET anges tillsammans"
+            )
+        if not self.local_login and not self.sso_enabled:
+            raise SettingsError("SAMVERKAN_LOCAL_LOGIN=0 kräver inloggning med SAMVERKAN_OIDC_ISSUER m.fl.")
+        self.oidc_roles()  # an unusable mapping stops the command at start
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    def oidc_roles(self) -> dict[str, frozenset[str]]:
+        """Claim value -> roles; without a mapping every role's own name gives that role."""
+        if not self.oidc_role_map:
+            return {role: frozenset({role}) for role in ROLES}
+        mapping: dict[str, set[str]] = {}
+        for pair in self.oidc_role_map.split(","):
+            value, sep, role = pair.partition("=")
+            if not sep or not value.strip() or role.strip() not in ROLES:
+                raise SettingsError(
+                    f"SAMVERKAN_OIDC_ROLE_MAP ska vara värde=roll,… med rollerna {', '.join(ROLES)}, inte {pair!r}"
+                )
+            mapping.setdefault(value.strip(), set()).add(role.strip())
+        return {value: frozenset(roles) for value, roles in mapping.items()}
 
     @classmethod
     def from_environment(cls, instance: str | Path | None = None) -> Settings:

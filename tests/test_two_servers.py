@@ -1,5 +1,6 @@
 """Production shape on one machine: two ``samverkan serve --workers 2`` and two ``samverkan worker``
-on one PostgreSQL, as docs/drift.md sets up several hosts. Cases are started and their tasks
+on one PostgreSQL, as docs/drift.md sets up several hosts, with single sign-on against a real
+OpenID Connect provider (tests/oidc_provider.py). Cases are started and their tasks
 completed through both servers in turn, from several clients at once, while the workers fire
 the cases' timers (two seconds, moved to the next working moment like every timer: the workers
 act as of a far-future working day, ``--now``, so each timer is due at their next sweep).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,11 +28,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
+import requests
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from engine import schema
 from engine.db import make_engine
+from tests.oidc_provider import Provider
 
 TESTS = Path(__file__).resolve().parent
 SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
@@ -102,13 +106,23 @@ class Site:
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
+def provider() -> Iterator[Provider]:
+    with Provider().running() as running:
+        yield running
+
+
+@pytest.fixture
+def site(database_url: str, tmp_path: Path, provider: Provider) -> Iterator[Site]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMVERKAN_")}
     env.update(
         DATABASE_URL=database_url,
         SAMVERKAN_HOME=str(tmp_path / "instans"),
         SAMVERKAN_FORMS_DIR=str(TESTS / "forms"),
         SAMVERKAN_SECRET_KEY="samma-nyckel-på-alla-servrar-0123456789abcdef",
+        SAMVERKAN_OIDC_ISSUER=provider.issuer,
+        SAMVERKAN_OIDC_CLIENT_ID="samverkan",
+        SAMVERKAN_OIDC_CLIENT_SECRET="klienthemlighet",
+        SAMVERKAN_OIDC_ROLE_MAP="SG-Samverkan-Kontakt=kontaktperson",
     )
     running = Site(tmp_path, env)
     yield running
@@ -187,7 +201,34 @@ def _steps(port: int) -> dict[str, float]:
     }
 
 
-def test_two_servers_and_two_workers_on_one_database_lose_and_double_nothing(site: Site, database_url: str) -> None:
+def _sso_across_servers(provider: Provider, ports: list[int], admin: Client) -> None:
+    """Signed in by the provider through server A, the session works on B (and every gunicorn
+    process of both); deactivated through B, it stops on all of them at once."""
+    provider.add_client("samverkan", "klienthemlighet", *(f"http://127.0.0.1:{p}/login/sso/callback" for p in ports))
+    provider.add_person("sso-kim", ["SG-Samverkan-Kontakt"], "Kim Sso")
+    browser = requests.Session()  # one cookie jar for 127.0.0.1, as behind a load balancer
+    login = browser.get(f"http://127.0.0.1:{ports[0]}/login", timeout=30).text
+    assert "Logga in med Malmö stads konto" in login
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert csrf is not None
+    off = browser.post(
+        f"http://127.0.0.1:{ports[0]}/login/sso", data={"csrf_token": csrf.group(1)}, allow_redirects=False, timeout=30
+    )
+    assert off.headers["Location"].startswith(f"{provider.issuer}/authorize?")
+    back = browser.post(off.headers["Location"], data={"who": "sso-kim"}, allow_redirects=False, timeout=30)
+    assert browser.get(back.headers["Location"], allow_redirects=False, timeout=30).status_code == 302
+    for port in ports * 4:  # enough requests to reach both gunicorn processes of each server
+        page = browser.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=30)
+        assert page.status_code == 200 and "Kim Sso" in page.text
+    changed = admin.call("PATCH", "/users/sso-kim", {"active": False})
+    assert changed["active"] is False and changed["sso"] is True
+    for port in ports * 4:
+        assert browser.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=30).status_code == 302
+
+
+def test_two_servers_and_two_workers_on_one_database_lose_and_double_nothing(
+    site: Site, database_url: str, provider: Provider
+) -> None:
     site.run("init")
     site.run("deploy", str(TESTS / "bpmn" / "short_timers.bpmn"))
     site.run("user", "add", "kim", "--role", "kontaktperson")
@@ -203,6 +244,8 @@ def test_two_servers_and_two_workers_on_one_database_lose_and_double_nothing(sit
         site.start(name, "worker", "--interval", "0.5", "--now", WORKERS_NOW)
     clients = [Client(port, token) for port in ports]
     clients[0].call("GET", "/cases?status=active", request_id="prov-4711")
+    site.run("user", "add", "ada", "--role", "admin")
+    _sso_across_servers(provider, ports, Client(ports[1], site.run("token", "ada").strip()))
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         walked = list(pool.map(lambda n: _walk(n, clients), range(CASES)))

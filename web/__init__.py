@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
 
     from web import (
         accessibility,
+        admin,
         api,
         area_pages,
         attachments,
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         parameters,
         security,
         statistics,
+        sso,
         tasks,
     )
 
@@ -85,4 +87,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     from web import repair as case_repair
 
     app.register_blueprint(case_repair.bp)
+    sso.register(app, settings)
+    app.register_blueprint(admin.bp)
     return app

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine import (
     accounts,
+    admin,
     area_coordination,
     assignment,
     cases,
@@ -411,3 +412,39 @@ def list_notifications() -> Response:
 def read_notification(notification_id: int) -> Response:
     notifications.mark_read(_engine(), _user(), notification_id)
     return jsonify({"id": notification_id, "read": True})
+
+
+@bp.get("/users")
+@_requires("admin")
+def list_users() -> Response:
+    return jsonify(admin.list_users(_engine()))
+
+
+@bp.post("/users")
+@_requires("admin")
+def create_user() -> tuple[Response, int]:
+    return jsonify(admin.create_user(_engine(), _user(), _json_body())), 201
+
+
+@bp.patch("/users/<username>")
+@_requires("admin")
+def update_user(username: str) -> Response:
+    return jsonify(admin.update_user(_engine(), _user(), username, _json_body()))
+
+
+@bp.post("/areas")
+@_requires("admin")
+def add_area() -> tuple[Response, int]:
+    return jsonify(admin.add_area(_engine(), _user(), _json_body())), 201
+
+
+@bp.patch("/areas/<area_id>")
+@_requires("admin")
+def update_area(area_id: str) -> Response:
+    return jsonify(admin.update_area(_engine(), _user(), area_id, _json_body()))
+
+
+@bp.get("/admin/events")
+@_requires("admin")
+def admin_events() -> Response:
+    return jsonify(admin.list_events(_engine()))

@@ -110,7 +110,7 @@ def _inbox_count() -> int | None:
     return queries.count_tasks(engine(), user)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
@@ -137,6 +137,8 @@ def register(app: Flask) -> None:
             "inbox_count": _inbox_count,
             "role_names": ROLES,
             "main_process_id": engine().main_process_id,
+            "sso_enabled": "sso" in current_app.extensions,
+            "local_login": engine().settings.local_login,
         }
 
 
@@ -144,8 +146,11 @@ def register(app: Flask) -> None:
 def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         if current_user() is not None:
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         return render_template("login.html", username="", error=None, next=request.args.get("next", ""))
+    if not engine().settings.local_login:
+        refused = "Inloggning med lösenord är avstängd. Logga in med Malmö stads konto."
+        return render_template("login.html", username="", error=refused, next=""), 403
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     next_url = request.form.get("next", "")
@@ -166,7 +171,7 @@ def login() -> Response | str | tuple[str, int]:
             session["sid"] = accounts.start_session(engine(), user.username)
             session.permanent = False
             csrf_token()
-            return redirect(_safe_next(next_url))
+            return redirect(safe_next(next_url))
     status = 429 if limiter.blocked(key) else 401
     return render_template("login.html", username=username, error=error, next=next_url), status
 

@@ -775,6 +775,109 @@ PATHS: dict[str, Any] = {
     },
 }
 
+_ROLE_LIST = {"type": "array", "items": {"enum": list(ROLES)}, "minItems": 1}
+SCHEMAS["User"] = {
+    "type": "object",
+    "required": ["username", "display_name", "email", "roles", "active", "sso"],
+    "properties": {
+        "username": {"type": "string"},
+        "display_name": {"type": "string"},
+        "email": {"type": ["string", "null"]},
+        "roles": {"type": "array", "items": {"type": "string"}},
+        "active": {"type": "boolean"},
+        "sso": {"type": "boolean", "description": "loggar in med Malmö stads konto (OpenID Connect)"},
+        "is_demo": {"type": "boolean"},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+SCHEMAS["AdminArea"] = {
+    "type": "object",
+    "required": ["id", "name", "is_example", "active"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "is_example": {"type": "boolean", "description": "hör till exempellistan som följer med programmet"},
+        "active": {"type": "boolean"},
+    },
+}
+_USERNAME = _path("username", {"type": "string", "maxLength": 200}, "Användarnamnet")
+PATHS["/users"] = {
+    "get": _op("Alla användare (admin)", _json({"type": "array", "items": _ref("User")}), 403),
+    "post": _op(
+        "Skapa en användare (admin)",
+        _json(_ref("User"), "Skapad"),
+        400,
+        403,
+        409,
+        422,
+        status=201,
+        requestBody=_body(
+            {
+                "type": "object",
+                "required": ["username", "display_name", "roles"],
+                "properties": {
+                    "username": {"type": "string", "maxLength": 200},
+                    "display_name": {"type": "string", "maxLength": 400},
+                    "email": {"type": ["string", "null"], "maxLength": 320},
+                    "roles": _ROLE_LIST,
+                    "password": {"type": ["string", "null"], "minLength": 8},
+                },
+            }
+        ),
+    ),
+}
+PATHS["/users/{username}"] = {
+    "patch": _op(
+        "Ändra roller, e-post, namn eller active (admin); en inaktiverad användare loggas ut och tokens slutar gälla",
+        _json(_ref("User")),
+        400,
+        403,
+        404,
+        409,
+        422,
+        parameters=[_USERNAME],
+        requestBody=_body(
+            {
+                "type": "object",
+                "properties": {
+                    "roles": _ROLE_LIST,
+                    "email": {"type": ["string", "null"]},
+                    "display_name": {"type": "string"},
+                    "active": {"type": "boolean"},
+                },
+            }
+        ),
+    )
+}
+PATHS["/areas"]["post"] = _op(
+    "Lägg till ett område (admin)",
+    _json(_ref("AdminArea"), "Tillagt"),
+    400,
+    403,
+    409,
+    422,
+    status=201,
+    requestBody=_body({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}),
+)
+PATHS["/areas/{area_id}"] = {
+    "patch": _op(
+        "Byt namn på eller (in)aktivera ett område (admin); id:t, som ärendena sparar, är kvar",
+        _json(_ref("AdminArea")),
+        400,
+        403,
+        404,
+        409,
+        422,
+        parameters=[_path("area_id", {"type": "string", "maxLength": 100}, "Områdets id")],
+        requestBody=_body(
+            {"type": "object", "properties": {"name": {"type": "string"}, "active": {"type": "boolean"}}}
+        ),
+    )
+}
+PATHS["/admin/events"] = {
+    "get": _op("Vem ändrade vilka användare och områden, nyast först (admin)", _json({"type": "array"}), 403)
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Samverkan API", "version": "1"},
