@@ -35,8 +35,13 @@ BO = Person("Bo Yxskaftsson", "bo.yxskaftsson@exempel.se", "070-174 06 53")
 CISSI = Person("Cissi Månzdotter", "cissi.manzdotter@exempel.se", "070-174 06 54")
 
 
-def filled_case(drive: Driver, store: attachments.Store, title: str, person: Person, other: Person) -> int:
-    """A case through early involvement and application, complemented with a file, then declined."""
+def filled_case(
+    drive: Driver, store: attachments.Store, title: str, person: Person, other: Person, notes: str | None = None
+) -> int:
+    """A case through early involvement and application, complemented with a file, then declined.
+
+    ``notes`` (the first meeting's) name both people unless given.
+    """
     case_id = drive.start(title=title)
     drive.complete(
         case_id,
@@ -50,7 +55,7 @@ def filled_case(drive: Driver, store: attachments.Store, title: str, person: Per
         case_id,
         INITIERING[1],
         deltagare=[{"namn": other.name, "organisation": "Hyresgästföreningen"}],
-        anteckningar=f"{other.name} ({other.phone}) ringer {person.name} på {person.phone} om lokalen.",
+        anteckningar=notes or f"{other.name} ({other.phone}) ringer {person.name} på {person.phone} om lokalen.",
     )
     drive.complete(
         case_id, INITIERING[2], antal_boende=12, boendes_behov_och_forslag=f"Mer ljus på gården, sa {person.name}."

@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     from web import (
         accessibility,
         api,
+        archive,
         attachments,
         auth,
         case_documents,
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         observability,
         overview,
         parameters,
+        register_extract,
         security,
         tasks,
     )
@@ -73,4 +75,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(notifications.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(accessibility.bp)
+    app.register_blueprint(register_extract.bp)
+    app.register_blueprint(archive.bp)
     return app
