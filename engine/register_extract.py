@@ -117,6 +117,8 @@ def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 def _title(forms: FormLibrary, path: str) -> str:
     """The form field's title for a data path like ``aktorer[0].kontakt`` (empty when no form names it)."""
     parts = [p.split("[")[0] for p in path.split(".")]
+    if parts[0] == "data" and len(parts) > 1:
+        parts = parts[1:]  # a history row's details carry the submitted data under "data"
     spec = forms.field_spec(parts[0])
     titles = []
     for part in parts[1:]:

@@ -59,6 +59,8 @@ def test_the_extract_finds_her_in_three_cases_and_nobody_else(drive: Driver, thr
         places = {(f.kind, f.path) for f in case.findings}
         assert ("case", "data.aktorer[0].namn") in places and ("case", "data.aktorer[0].kontakt") in places
         assert ("submission", "details.data.aktorer[0].kontakt") in places
+        submitted = next(f for f in case.findings if f.path == "details.data.aktorer[0].kontakt")
+        assert submitted.field == "Aktörsgrupp › Kontaktuppgifter"
         assert ("attachment", "filename") in places
         contact = next(f for f in case.findings if f.path == "data.aktorer[0].kontakt")
         assert contact.field == "Aktörsgrupp › Kontaktuppgifter" and contact.where == f"cases {case.id}"

@@ -86,6 +86,16 @@ def test_a_case_ended_four_years_ago_loses_every_personal_value(drive: Driver, s
     assert attachments.list_for_case(drive.engine, old) == []
     assert len(attachments.list_for_case(drive.engine, recent)) == 1
 
+    # The log of register extracts keeps who searched and when, not for whom, once as old.
+    with drive.engine.write() as conn:
+        conn.execute(
+            schema.register_searches.insert().values(
+                at=drive.clock.now() - FOUR_YEARS, actor="agnes", terms=[ADA.name], found={"count": 1}
+            )
+        )
+    searched = retention.gallra(drive.engine, store)
+    assert (searched.cases, searched.searches) == ([], 1) and ADA.name not in all_text(drive.engine)
+
     # Idempotent: nothing more to do, nothing changes.
     snapshot = all_text(drive.engine)
     assert retention.gallra(drive.engine, store).cases == []

@@ -70,11 +70,10 @@ def page() -> Response | tuple[str, int] | str:
     kind = request.form.get("format", "visa")
     try:
         if kind not in FORMATS:
-            raise Invalid("Okänt format.", details=[{"field": "namn", "message": "Välj visa, PDF eller JSON."}])
+            raise Invalid("Välj att visa utdraget eller hämta det som PDF eller JSON.")
         extract = register_extract.search(engine(), require_user(), [values["namn"], values["epost"]])
     except Invalid as err:
-        message = err.details[0]["message"] if err.details else err.message
-        return render_template("registerutdrag.html", values=values, errors={"namn": message}, extract=None), 400
+        return render_template("registerutdrag.html", values=values, errors={"namn": err.message}, extract=None), 400
     if kind != "visa":
         return download(extract, kind)
     return render_template("registerutdrag.html", values=values, errors={}, extract=extract)
