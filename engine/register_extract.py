@@ -167,15 +167,8 @@ def search(engine: Samverkan, user: User, terms: list[str]) -> Extract:
 Found = Iterator[tuple[int | None, Finding]]
 """(case id, or None for what belongs to no case, and the finding)."""
 
-c, h, t, d, n, a, u = (
-    schema.cases,
-    schema.history,
-    schema.tasks,
-    schema.drafts,
-    schema.notifications,
-    schema.attachments,
-    schema.users,
-)
+c, h, t, d = schema.cases, schema.history, schema.tasks, schema.drafts
+n, a, u = schema.notifications, schema.attachments, schema.users
 
 
 def _collect(conn: Connection, match: _Matcher, extract: Extract) -> dict[int, CaseFindings]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ from engine import attachments, schema
 from engine.context import Samverkan
 from tests.samverkansstod import INITIERING, USERS, Driver
 
+SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 PDF = b"%PDF-1.4\n% Deltagarlista\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -112,3 +116,11 @@ def figures(case: dict[str, Any]) -> dict[str, Any]:
         "typ": [row["typ"] for row in data["aktorer"]],
         "rekommendation": data["rekommendation"],
     }
+
+
+def samverkan(database_url: str, folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The ``samverkan`` command on the test database, attachments in ``folder``, run in its parent."""
+    environment = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_ATTACHMENTS_DIR": str(folder), **env}
+    return subprocess.run(
+        [SAMVERKAN, *args], env=environment, cwd=folder.parent, capture_output=True, text=True, timeout=180, check=False
+    )

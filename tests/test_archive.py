@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,11 +16,10 @@ from engine.db import migrate
 from engine.errors import Conflict, NotFound
 from tests.document_case import finished_case, pdf_reader
 from tests.http import ApiClient
-from tests.personal_case import ADA, BO, filled_case
+from tests.personal_case import ADA, BO, filled_case, samverkan
 from tests.samverkansstod import Driver
 from web.archive import package
 
-SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 METS = "{http://www.loc.gov/METS/}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 
@@ -112,26 +108,9 @@ def test_the_api_and_the_command_give_the_package(
     assert api.as_user("agnes", "admin").get(f"/cases/{drive.start()}/archive").status == 409
 
     target = tmp_path / "paket.zip"
-    env = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_ATTACHMENTS_DIR": str(store.directory)}
-    run = subprocess.run(
-        [SAMVERKAN, "export", str(case_id), str(target)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    run = samverkan(database_url, store.directory, "export", str(case_id), str(target))
     assert run.returncode == 0, run.stderr
     assert "Arkivpaketet för ärende" in run.stdout
     _check_package(_files(target.read_bytes()))
-    missing = subprocess.run(
-        [SAMVERKAN, "export", "999", str(tmp_path / "x.zip")],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    missing = samverkan(database_url, store.directory, "export", "999", str(tmp_path / "x.zip"))
     assert missing.returncode == 1 and missing.stderr.strip() == "samverkan: Ärende 999 finns inte."
