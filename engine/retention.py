@@ -121,6 +121,10 @@ class CasePlan:
     draft_rows: dict[tuple[str, str], Any] = field(default_factory=dict)
     notification_ids: list[int] = field(default_factory=list)
 
+    def summary(self) -> CasePlan:
+        """The plan without its new rows: what a result keeps (10,000 cases' data would not fit)."""
+        return CasePlan(self.case_id, self.title, self.ended_at, self.lock_version, self.counts, self.attachments)
+
     @property
     def removed(self) -> dict[str, int]:
         return {**self.counts, "attachments": len(self.attachments)}
@@ -136,6 +140,7 @@ class Result:
     retention_days: int
     dry_run: bool
     cases: list[CasePlan] = field(default_factory=list)
+    searches: int = 0  # register searches whose terms were blanked
 
     def totals(self) -> dict[str, int]:
         total: dict[str, int] = {}
@@ -152,6 +157,8 @@ class Result:
         for plan in self.cases:
             ended = plan.ended_at.date().isoformat()
             yield f"  ärende {plan.case_id} «{plan.title}», avslutat {ended}: {plan.describe()}"
+        if self.searches:
+            yield f"Sökord i {self.searches} registerutdrag från före {self.cutoff.date().isoformat()} {verb}"
         if self.cases:
             total = self.totals()
             yield "Totalt: " + ", ".join(f"{total.get(p, 0)} i {PLACE_LABELS[p]}" for p in PLACE_LABELS)
@@ -261,10 +268,11 @@ def gallra(engine: Samverkan, store: Store, dry_run: bool = False, limit: int | 
     days = engine.settings.retention_days
     result = Result(cutoff_of(engine, now), days, dry_run)
     paths = case_personal_paths(engine.forms)
+    result.searches = _forget_searches(engine, result.cutoff, dry_run)
     with engine.db.connect() as conn:
         due = due_cases(conn, result.cutoff, limit)
         if dry_run:
-            result.cases = [plan_case(conn, _Redactor(paths), case_id, ended) for case_id, ended in due]
+            result.cases = [plan_case(conn, _Redactor(paths), case_id, ended).summary() for case_id, ended in due]
             return result
     for case_id, ended_at in due:
         redactor = _Redactor(paths)
@@ -277,8 +285,19 @@ def gallra(engine: Samverkan, store: Store, dry_run: bool = False, limit: int | 
                 engine.after_commit(conn, functools.partial(_unlink, store, tuple(plan.attachments)))
         except Conflict:
             continue  # another worker gallrade it between our read and our write: its row says so
-        result.cases.append(plan)
+        result.cases.append(plan.summary())
     return result
+
+
+def _forget_searches(engine: Samverkan, cutoff: datetime, dry_run: bool) -> int:
+    """Blank the terms of register searches made before the cutoff (who searched and when stay)."""
+    s = schema.register_searches
+    with engine.write() as conn:
+        rows = conn.execute(select(s.c.id, s.c.terms).where(s.c.at < cutoff)).all()
+        ids = [row.id for row in rows if row.terms != [MARKER]]
+        if ids and not dry_run:
+            conn.execute(s.update().where(s.c.id.in_(ids)).values(terms=[MARKER]))
+    return len(ids)
 
 
 def _unlink(store: Store, attachment_ids: tuple[str, ...]) -> None:

@@ -342,3 +342,16 @@ case_figures = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_case_figures_public", "public_at"),
 )
+
+register_searches = Table(
+    "register_searches",
+    metadata,
+    # The log of register extracts (engine.register_extract): who searched for whom, when, and what
+    # was found (counts and case ids). The terms are personal data themselves; gallring blanks them.
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("terms", JSON, nullable=False, info={"personal": True}),
+    Column("found", JSON, nullable=False),
+    Index("ix_register_searches_at", "at"),
+)

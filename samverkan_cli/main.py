@@ -1,4 +1,4 @@
-"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy, gallra, backup, restore.
+"""``samverkan`` command: init, demo, serve, worker, user add, token, deploy, gallra, export, backup, restore.
 
 Exit status 0 on success; otherwise non-zero with a one-line reason on stderr. The settings
 (:class:`engine.settings.Settings`) are read once, here, and handed to every command.
@@ -177,6 +177,19 @@ def cmd_gallra(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from engine import attachments
+    from web.archive import package  # the documents (PDF/A) are made by the web layer's renderer
+
+    engine = _engine(args)
+    _tell_database(args)
+    _, content = package(engine, attachments.Store(args.settings.attachments_dir), args.case_id)
+    target = Path(args.file)
+    target.write_bytes(content)
+    print(f"Arkivpaketet för ärende {args.case_id} är skrivet till {target} ({len(content)} byte)")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from samverkan_cli.worker import run_worker
 
@@ -250,6 +263,12 @@ def parser() -> argparse.ArgumentParser:
     )
     gallra.add_argument("--dry-run", action="store_true", help="visa vad som skulle tas bort, ändra inget")
     gallra.set_defaults(func=cmd_gallra)
+    export = sub.add_parser(
+        "export", parents=[common], help="skriv ett avslutat ärende som arkivpaket (ZIP för e-arkivet) till FILE"
+    )
+    export.add_argument("case_id", type=_positive, metavar="CASE_ID")
+    export.add_argument("file", metavar="FILE")
+    export.set_defaults(func=cmd_export)
     saving = sub.add_parser(
         "backup", parents=[common], help="säkerhetskopiera databasen och bilagorna till en fil (.tar.gz)"
     )

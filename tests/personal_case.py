@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ from engine import attachments, schema
 from engine.context import Samverkan
 from tests.samverkansstod import INITIERING, USERS, Driver
 
+SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 PDF = b"%PDF-1.4\n% Deltagarlista\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -35,8 +39,13 @@ BO = Person("Bo Yxskaftsson", "bo.yxskaftsson@exempel.se", "070-174 06 53")
 CISSI = Person("Cissi Månzdotter", "cissi.manzdotter@exempel.se", "070-174 06 54")
 
 
-def filled_case(drive: Driver, store: attachments.Store, title: str, person: Person, other: Person) -> int:
-    """A case through early involvement and application, complemented with a file, then declined."""
+def filled_case(
+    drive: Driver, store: attachments.Store, title: str, person: Person, other: Person, notes: str | None = None
+) -> int:
+    """A case through early involvement and application, complemented with a file, then declined.
+
+    ``notes`` (the first meeting's) name both people unless given.
+    """
     case_id = drive.start(title=title)
     drive.complete(
         case_id,
@@ -50,7 +59,7 @@ def filled_case(drive: Driver, store: attachments.Store, title: str, person: Per
         case_id,
         INITIERING[1],
         deltagare=[{"namn": other.name, "organisation": "Hyresgästföreningen"}],
-        anteckningar=f"{other.name} ({other.phone}) ringer {person.name} på {person.phone} om lokalen.",
+        anteckningar=notes or f"{other.name} ({other.phone}) ringer {person.name} på {person.phone} om lokalen.",
     )
     drive.complete(
         case_id, INITIERING[2], antal_boende=12, boendes_behov_och_forslag=f"Mer ljus på gården, sa {person.name}."
@@ -107,3 +116,11 @@ def figures(case: dict[str, Any]) -> dict[str, Any]:
         "typ": [row["typ"] for row in data["aktorer"]],
         "rekommendation": data["rekommendation"],
     }
+
+
+def samverkan(database_url: str, folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The ``samverkan`` command on the test database, attachments in ``folder``, run in its parent."""
+    environment = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_ATTACHMENTS_DIR": str(folder), **env}
+    return subprocess.run(
+        [SAMVERKAN, *args], env=environment, cwd=folder.parent, capture_output=True, text=True, timeout=180, check=False
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,11 +11,10 @@ from sqlalchemy import select
 
 from engine import attachments, queries, reports, retention, schema
 from engine.db import migrate
-from tests.personal_case import ADA, BO, CISSI, all_text, figures, files_text, filled_case
+from tests.personal_case import ADA, BO, CISSI, all_text, figures, files_text, filled_case, samverkan
 from tests.samverkansstod import Driver
 
 FOUR_YEARS = timedelta(days=4 * 365 + 1)
-SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 
 
 @pytest.fixture
@@ -86,6 +83,16 @@ def test_a_case_ended_four_years_ago_loses_every_personal_value(drive: Driver, s
     assert attachments.list_for_case(drive.engine, old) == []
     assert len(attachments.list_for_case(drive.engine, recent)) == 1
 
+    # The log of register extracts keeps who searched and when, not for whom, once as old.
+    with drive.engine.write() as conn:
+        conn.execute(
+            schema.register_searches.insert().values(
+                at=drive.clock.now() - FOUR_YEARS, actor="agnes", terms=[ADA.name], found={"count": 1}
+            )
+        )
+    searched = retention.gallra(drive.engine, store)
+    assert (searched.cases, searched.searches) == ([], 1) and ADA.name not in all_text(drive.engine)
+
     # Idempotent: nothing more to do, nothing changes.
     snapshot = all_text(drive.engine)
     assert retention.gallra(drive.engine, store).cases == []
@@ -112,18 +119,9 @@ def test_the_command_gallrar_and_says_what_it_did(
     migrate(drive.engine.db)
     drive.clock.set(datetime(2021, 3, 1, 9, tzinfo=UTC))  # the command runs on the real clock, years later
     old = filled_case(drive, store, "Ljus på gården", ADA, BO)
-    env = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_ATTACHMENTS_DIR": str(store.directory)}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [SAMVERKAN, "gallra", *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return samverkan(database_url, store.directory, "gallra", *args, **env)
 
     dry = run("--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -135,15 +133,7 @@ def test_the_command_gallrar_and_says_what_it_did(
     assert ADA.name not in all_text(drive.engine)
     again = run()
     assert "0 gallrade" in again.stdout
-    bad = subprocess.run(
-        [SAMVERKAN, "gallra"],
-        env={**env, "SAMVERKAN_RETENTION_DAYS": "0"},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    bad = run(SAMVERKAN_RETENTION_DAYS="0")
     assert bad.returncode == 1 and "SAMVERKAN_RETENTION_DAYS" in bad.stderr and len(bad.stderr.splitlines()) == 1
 
 
@@ -153,16 +143,7 @@ def test_the_worker_gallrar_in_its_daily_run(
     migrate(drive.engine.db)
     old = filled_case(drive, store, "Ljus på gården", ADA, BO)
     later = (drive.clock.now() + FOUR_YEARS).isoformat()
-    env = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_ATTACHMENTS_DIR": str(store.directory)}
-    run = subprocess.run(
-        [SAMVERKAN, "worker", "--once", "--now", later],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = samverkan(database_url, store.directory, "worker", "--once", "--now", later)
     assert run.returncode == 0, run.stderr
     assert "gallring: 1 ärenden" in run.stderr
     assert [h["action"] for h in queries.case_history(drive.engine, old)][-1] == "gallrad"

@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         admin,
         api,
         area_pages,
+        archive,
         attachments,
         auth,
         case_documents,
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         observability,
         overview,
         parameters,
+        register_extract,
         security,
         statistics,
         sso,
@@ -89,4 +91,6 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(case_repair.bp)
     sso.register(app, settings)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(register_extract.bp)
+    app.register_blueprint(archive.bp)
     return app

@@ -30,13 +30,17 @@ from engine import (
     statistics,
     timers,
 )
+from engine import register_extract as extracts
 from engine.context import Samverkan, User
 from engine.errors import BadRequest, Forbidden, Invalid
 from web import documents
+from web.archive import package as archive_package
+from web.archive import zip_response
 from web.auth import session_user
 from web.case_documents import file_response
 from web.errors import error_response
 from web.openapi import MAX_LIMIT, OPENAPI
+from web.register_extract import download as extract_download
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 log = logging.getLogger(__name__)
@@ -448,3 +452,24 @@ def update_area(area_id: str) -> Response:
 @_requires("admin")
 def admin_events() -> Response:
     return jsonify(admin.list_events(_engine()))
+
+
+@bp.post("/register-extracts")
+@_requires("admin")
+def register_extract_search() -> WerkzeugResponse:
+    """A register extract (admin); the search is logged. ``format``: ``json`` (default) or ``pdf``."""
+    body = _json_body()
+    terms, kind = body.get("terms"), body.get("format", "json")
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise BadRequest("terms måste vara en lista med namn eller e-postadresser.", code="bad_type")
+    if kind not in ("json", "pdf"):
+        raise BadRequest("format måste vara json eller pdf.", code="bad_type")
+    extract = extracts.search(_engine(), _user(), terms)
+    return extract_download(extract, "pdf") if kind == "pdf" else jsonify(extract.as_json())
+
+
+@bp.get("/cases/<int:case_id>/archive")
+@_requires("admin")
+def case_archive(case_id: int) -> WerkzeugResponse:
+    """The finished case as an archive package (ZIP, FGS/E-ARK structure); admin."""
+    return zip_response(*archive_package(_engine(), current_app.extensions["attachments"], case_id))

@@ -878,6 +878,46 @@ PATHS["/admin/events"] = {
     "get": _op("Vem ändrade vilka användare och områden, nyast först (admin)", _json({"type": "array"}), 403)
 }
 
+# Personal data and archiving (docs/personal-data.md): admin only.
+PATHS["/register-extracts"] = {
+    "post": _op(
+        "Registerutdrag: allt som innehåller ett namn eller en e-postadress, med var (admin); sökningen loggas",
+        {
+            "description": "Utdraget som JSON, eller som PDF/A med format pdf",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        400,
+        403,
+        422,
+        requestBody=_body(
+            {
+                "type": "object",
+                "required": ["terms"],
+                "properties": {
+                    "terms": {"type": "array", "items": {"type": "string", "maxLength": 320}, "minItems": 1},
+                    "format": {"type": "string", "enum": ["json", "pdf"]},
+                },
+            }
+        ),
+    )
+}
+PATHS["/cases/{case_id}/archive"] = {
+    "get": _op(
+        "Ett avslutat ärende som arkivpaket (ZIP: METS, XML med XSD, JSON, PDF/A, BPMN, bilagor); admin",
+        {
+            "description": "ZIP-filen",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        403,
+        404,
+        409,
+        parameters=[_CASE_ID],
+    )
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Samverkan API", "version": "1"},

@@ -1,0 +1,36 @@
+"""personal: the log of register extracts (who searched for whom, when, what was found)
+
+Revision ID: personal
+Revises: worker_heartbeats
+Create Date: 2026-12-06 12:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from engine.schema import UtcDateTime
+
+revision = "personal"
+down_revision = "worker_heartbeats"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "register_searches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", UtcDateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("terms", sa.JSON(), nullable=False),
+        sa.Column("found", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_register_searches_at", "register_searches", ["at"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_register_searches_at", table_name="register_searches")
+    op.drop_table("register_searches")
