@@ -152,7 +152,7 @@ notifications = Table(
     "notifications",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("recipient", String(200)),
+    Column("recipient", String(200), info={"personal": True}),  # a username (engine.personal)
     Column("role", String(50)),
     Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("task_element_id", String(200)),
@@ -178,9 +178,11 @@ users = Table(
     "users",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("username", String(200), nullable=False, unique=True),
-    Column("display_name", String(400), nullable=False),
-    Column("email", String(320)),
+    # Personal data (engine.personal); officials' usernames elsewhere (history.actor, tasks.assignee)
+    # record who handled a case, which stays part of the public record.
+    Column("username", String(200), nullable=False, unique=True, info={"personal": True}),
+    Column("display_name", String(400), nullable=False, info={"personal": True}),
+    Column("email", String(320), info={"personal": True}),
     Column("password_hash", String(400)),
     Column("roles", JSON, nullable=False),
     Column("is_demo", Boolean, nullable=False, default=False),
