@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         observability,
         overview,
         parameters,
+        public,
         security,
         statistics,
         tasks,
@@ -75,4 +76,5 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(metrics.bp)
     app.register_blueprint(accessibility.bp)
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(public.bp)
     return app

@@ -28,6 +28,8 @@ HISTORY_LABELS = {
     "ended": "Ärendet avslutades",
     "incident": "Fel uppstod",
     "retried": "Kördes om efter fel",
+    "published": "Visas på den offentliga sidan",
+    "unpublished": "Togs bort från den offentliga sidan",
 }
 
 
