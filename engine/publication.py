@@ -117,6 +117,7 @@ def public_cases(engine: Samverkan) -> list[dict[str, Any]]:
     kinds = _choices(engine.forms.schema(spec.actors_form), spec.actors, spec.actor_kind)
     verdicts = _choices(engine.forms.schema(criteria.form), criteria.fields[0], criteria.verdict) if criteria else {}
     decisions = _choices(decision_form, spec.decision_field)
+    period_fields = [name for name in map(profile.report_field, ("period_start", "period_end")) if name]
     query = (
         select(c.c.id, c.c.title, c.c.area, c.c.data, f.c.decision, f.c.decided_on, f.c.granted_sek)
         .add_columns(f.c.public_organisations, schema.areas.c.name.label("area_name"))
@@ -142,8 +143,8 @@ def public_cases(engine: Samverkan) -> list[dict[str, Any]]:
                 "beslut": row.decision,
                 "beslut_text": decisions.get(row.decision or "", row.decision),
                 "granted_sek": row.granted_sek,
-                "period_start": data.get(profile.report_field("period_start") or ""),
-                "period_slut": data.get(profile.report_field("period_end") or ""),
+                # The period under the decision form's own field names (the contract's period_start/_slut).
+                **{name: data.get(name) for name in period_fields},
                 "criteria": _verdicts(data, criteria),
                 "criteria_text": {k: verdicts.get(v or "", "") for k, v in _verdicts(data, criteria).items()},
                 "organisations": list(row.public_organisations or []),
