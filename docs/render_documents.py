@@ -73,10 +73,10 @@ def _decision_basis(engine: Samverkan, case_id: int, directory: Path, target: Pa
         capture_output=True,
     )  # fmt: skip
     png = target / "dokument-beslutsunderlag"
+    pdf = directory / "beslutsunderlag.pdf"
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(directory / "beslutsunderlag.pdf"), str(png)],
-        check=True,
-    )  # fmt: skip
+        ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)], check=True
+    )
     print(f"{png}.png")
 
 
