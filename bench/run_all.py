@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("step_cost", "http_complete", "history_growth", "overview", "timer_sweep", "document_render")
+ORDER = (
+    "step_cost",
+    "http_complete",
+    "history_growth",
+    "overview",
+    "timer_sweep",
+    "document_render",
+    "statistics_page",
+)
 
 
 def _scripts() -> list[Path]:
@@ -79,8 +87,18 @@ def _summary(r: dict[str, Any]) -> None:
         _row("  CPU ms (p50); load average during the run", f"{d['cpu_p50_ms']:.0f}; {d['load']:.1f}")
         _row("  first in a process (imports WeasyPrint, fontconfig) ms", f"{d['cold_ms']:.0f}")
     _migration_rows(r.get("migration"))
+    if "statistics" in r:
+        st = r["statistics"]
+        for row in st["rows"]:
+            _row(
+                f"statistics {row['path']}, {st['cases']} cases, {row['db']}: p50 / p95 ms",
+                f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f}",
+                f"≤ {st['target_ms']}" if row["path"] == "/statistik" else "",
+            )
+        cpu = st["rows"][0]["cpu_p50_ms"]
+        _row("  CPU ms of /statistik (p50, SQLite); load average", f"{cpu:.0f}; {st['load']:.1f}")
     for key, value in r.items():
-        if key not in ("step", "http", "growth", "documents", "migration") and isinstance(value, dict):
+        if key not in ("step", "http", "growth", "documents", "migration", "statistics") and isinstance(value, dict):
             for name, figure in value.items():
                 _row(f"{key}: {name}", f"{figure:.1f}" if isinstance(figure, float) else str(figure))
 

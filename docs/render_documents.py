@@ -7,7 +7,8 @@ Usage (from the repository root):
 Drives the test case of tests/document_case.py through the real model on a temporary SQLite
 database, makes each PDF with web.documents and converts its first page with ``pdftoppm``
 (Debian's poppler-utils; for documentation only, not needed to run or test Samverkan). The Word
-decision basis has no renderer here and gets no screenshot.
+decision basis is converted to PDF by LibreOffice (``soffice``, Debian's
+libreoffice-writer-nogui) first, when it is installed; otherwise it gets no screenshot.
 """
 
 from __future__ import annotations
@@ -56,7 +57,27 @@ def main() -> None:
                 check=True,
             )
             print(target / f"{png}.png")
+        if shutil.which("soffice") is not None:
+            _decision_basis(engine, case_id, Path(directory), target)
         engine.db.dispose()
+
+
+def _decision_basis(engine: Samverkan, case_id: int, directory: Path, target: Path) -> None:
+    """The DOCX as LibreOffice prints it (what the nämndsekreterare sees in Word, near enough)."""
+    docx = directory / "beslutsunderlag.docx"
+    docx.write_bytes(documents.build(engine, case_id, "beslutsunderlag").content)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{directory}/lo", "--headless", "--convert-to", "pdf",
+         "--outdir", str(directory), str(docx)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    png = target / "dokument-beslutsunderlag"
+    pdf = directory / "beslutsunderlag.pdf"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)], check=True
+    )
+    print(f"{png}.png")
 
 
 if __name__ == "__main__":

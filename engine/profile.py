@@ -63,6 +63,7 @@ class Figures:
     granting: tuple[str, ...]
     decision_date: str
     granted_sek: str
+    reference: str
     report: str
     report_number: str
     used_sek: str
@@ -71,6 +72,9 @@ class Figures:
     participants: str
     review: str
     approved: str
+    actors_form: str
+    actors: str
+    actor_kind: str
 
     @property
     def elements(self) -> tuple[str, ...]:

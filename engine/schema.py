@@ -339,6 +339,7 @@ case_figures = Table(
     Column("reports_late", Integer, nullable=False, default=0),
     Column("public_at", UtcDateTime()),
     Column("public_by", String(200)),
+    Column("public_organisations", JSON),  # organisation names the kontaktperson chose to show
     Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_case_figures_public", "public_at"),
 )

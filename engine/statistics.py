@@ -9,6 +9,7 @@ first contact was registered (the case's start, Stockholm time).
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from engine import schema
 from engine.context import Samverkan
 from engine.errors import Invalid
 from engine.figures import local_date
+from engine.profile import Figures
 
 c, f, t = schema.cases, schema.case_figures, schema.tasks
 
@@ -42,9 +44,10 @@ class Tally:
     reports_due: int = 0
     reports_late: int = 0
 
-    def add(self, row: Any, overdue_open: int) -> None:
+    def add(self, row: Any, first_contact: date, overdue_open: int) -> None:
         self.total += 1
-        self.active += row.status == "active"
+        if row.status == "active":
+            self.active += 1
         _bump(self.by_start_event, row.start_event)
         if row.end_event:
             _bump(self.by_end_event, row.end_event)
@@ -54,9 +57,9 @@ class Tally:
         self.granted += row.granted_sek or 0
         self.used += row.used_sek or 0
         self.residents += row.residents_reached or 0
-        for group, n in (row.participants or {}).items():
-            self.participants[group] = self.participants.get(group, 0) + int(n)
-        first_contact = local_date(row.created_at)
+        if row.participants:
+            for group, n in row.participants.items():
+                self.participants[group] = self.participants.get(group, 0) + int(n)
         if row.decided_on:
             decided = date.fromisoformat(row.decided_on)
             self.to_decision.append((decided - first_contact).days)
@@ -64,6 +67,28 @@ class Tally:
                 self.to_first_report.append((date.fromisoformat(row.first_report_on) - decided).days)
         self.reports_due += (row.reports_submitted or 0) + overdue_open
         self.reports_late += (row.reports_late or 0) + overdue_open
+
+    def merge(self, other: Tally) -> Tally:
+        """This tally with ``other``'s cases added (groups are counted once, totals merged from them)."""
+        self.total += other.total
+        self.active += other.active
+        for mine, theirs in (
+            (self.by_start_event, other.by_start_event),
+            (self.by_end_event, other.by_end_event),
+            (self.decisions, other.decisions),
+            (self.participants, other.participants),
+        ):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+        self.applied += other.applied
+        self.granted += other.granted
+        self.used += other.used
+        self.residents += other.residents
+        self.to_decision += other.to_decision
+        self.to_first_report += other.to_first_report
+        self.reports_due += other.reports_due
+        self.reports_late += other.reports_late
+        return self
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -121,7 +146,6 @@ def figures(engine: Samverkan, year: int | None = None, area: str | None = None)
                 "used_sek",
                 "residents_reached",
                 "participants",
-                "report_numbers",
                 "reports_submitted",
                 "reports_late",
             )
@@ -136,22 +160,27 @@ def figures(engine: Samverkan, year: int | None = None, area: str | None = None)
     with engine.db.connect() as conn:
         rows = conn.execute(query).all()
         overdue_open = conn.execute(late_open).all() if spec is not None else []
-        years = sorted({local_date(r.created_at).year for r in rows} if year is None else _years(conn), reverse=True)
         areas = sorted({a for a in conn.execute(select(c.c.area).distinct()).scalars() if a})
-    numbers = {r.id: set(r.report_numbers or ()) for r in rows} if overdue_open else {}
-    overdue: dict[int, int] = {}
-    for case_id, context in overdue_open:
-        # A report that is due and not in; a complement asked for after a report came in is not late.
-        if spec is not None and (context or {}).get(spec.report_number) not in numbers.get(case_id, set()):
-            overdue[case_id] = overdue.get(case_id, 0) + 1
-    total, by_year, groups = Tally(), dict[int, Tally](), dict[tuple[int, str | None], Tally]()
+        overdue = _overdue_not_in(conn, spec, overdue_open) if spec is not None and overdue_open else {}
+        years_seen = _years(conn) if year is not None else set()
+    groups: dict[tuple[int, str | None], Tally] = {}
     for row in rows:
-        started = local_date(row.created_at).year
+        first_contact = local_date(row.created_at)
+        started = first_contact.year
+        years_seen.add(started)
         if year is not None and started != year:
             continue
-        late = overdue.get(row.id, 0)
-        for tally in (total, by_year.setdefault(started, Tally()), groups.setdefault((started, row.area), Tally())):
-            tally.add(row, late)
+        key = (started, row.area)
+        tally = groups.get(key)
+        if tally is None:
+            tally = groups[key] = Tally()
+        tally.add(row, first_contact, overdue.get(row.id, 0))
+    # Each case is counted once, in its year and area; the year and overall figures are merged from those.
+    total, by_year = Tally(), dict[int, Tally]()
+    for (started, _), tally in groups.items():
+        total.merge(tally)
+        by_year.setdefault(started, Tally()).merge(tally)
+    years = sorted(years_seen, reverse=True)
     return {
         "year": year,
         "area": area,
@@ -164,6 +193,23 @@ def figures(engine: Samverkan, year: int | None = None, area: str | None = None)
         "years": years,
         "areas": areas,
     }
+
+
+def _overdue_not_in(conn: Any, spec: Figures, overdue_open: Sequence[Any]) -> dict[int, int]:
+    """Per case: open reports past their deadline whose period has no report in yet.
+
+    A complement asked for after a report came in is not a late report.
+    """
+    case_ids = sorted({case_id for case_id, _ in overdue_open})
+    numbers = {
+        case_id: set(found or ())
+        for case_id, found in conn.execute(select(f.c.case_id, f.c.report_numbers).where(f.c.case_id.in_(case_ids)))
+    }
+    overdue: dict[int, int] = {}
+    for case_id, context in overdue_open:
+        if (context or {}).get(spec.report_number) not in numbers.get(case_id, set()):
+            overdue[case_id] = overdue.get(case_id, 0) + 1
+    return overdue
 
 
 def _years(conn: Any) -> set[int]:

@@ -8,7 +8,7 @@ from engine.context import Samverkan
 from web import create_app
 from web.openapi import OPENAPI
 
-PUBLIC = {"/health", "/openapi.json"}
+PUBLIC = {"/health", "/openapi.json", "/public/cases"}
 
 
 def _api_routes(engine: Samverkan) -> set[tuple[str, str]]:

@@ -85,3 +85,20 @@ def test_generic_code_names_none_of_the_process_vocabulary() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in words:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
     assert found == []
+
+
+def test_figures_name_forms_and_fields_that_exist() -> None:
+    spec = PROFILE.figures
+    assert spec is not None
+
+    def top(form: str) -> set[str]:
+        return set(FORMS.schema(form)["properties"])
+
+    assert spec.applied_sek.split(".")[0] in top(spec.application)
+    assert spec.residents_reached in top(spec.early_involvement)
+    assert {spec.decision_field, spec.decision_date, spec.granted_sek, spec.reference} <= top(spec.decision)
+    assert {spec.used_sek, spec.activities} <= top(spec.report)
+    activity = FORMS.schema(spec.report)["properties"][spec.activities]["items"]["properties"]
+    assert {spec.target_group, spec.participants} <= set(activity)
+    assert spec.approved in top(spec.review)
+    assert spec.actor_kind in FORMS.schema(spec.actors_form)["properties"][spec.actors]["items"]["properties"]

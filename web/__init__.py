@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         overview,
         parameters,
         register_extract,
+        public,
         security,
         statistics,
         sso,
@@ -93,4 +94,5 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(admin.bp)
     app.register_blueprint(register_extract.bp)
     app.register_blueprint(archive.bp)
+    app.register_blueprint(public.bp)
     return app

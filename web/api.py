@@ -23,6 +23,7 @@ from engine import (
     monitoring,
     notifications,
     processes,
+    publication,
     queries,
     reference,
     repair,
@@ -379,6 +380,19 @@ def complete(task_id: str) -> Response:
 @bp.get("/overview")
 def overview() -> Response:
     return jsonify(queries.overview(_engine()))
+
+
+@bp.post("/cases/<int:case_id>/public")
+def case_public(case_id: int) -> Response:
+    body = _json_body()
+    public = body.get("public")
+    if not isinstance(public, bool):
+        raise Invalid(
+            "Ange om ärendet ska visas offentligt.",
+            details=[{"field": "public", "message": "true eller false"}],
+            code="invalid_public",
+        )
+    return jsonify(publication.set_public(_engine(), _user(), case_id, public, body.get("organisations")))
 
 
 @bp.get("/statistics")

@@ -38,6 +38,8 @@ HISTORY_LABELS = {
     "migrated": "Flyttades till en ny processversion",
     "moved": "Läget flyttades av administratör till",
     "case_cancelled": "Ärendet avbröts av administratör",
+    "published": "Visas på den offentliga sidan",
+    "unpublished": "Togs bort från den offentliga sidan",
 }
 
 

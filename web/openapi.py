@@ -744,6 +744,62 @@ PATHS: dict[str, Any] = {
             ),
         )
     },
+    "/statistics": {
+        "get": _op(
+            "Statistik per år och område (chef, admin): ärenden per start- och sluthändelse, kronor sökt/beviljat/"
+            "använt, boende nådda, deltagare per målgrupp, mediandagar, försenade rapporter",
+            _json(
+                {
+                    "type": "object",
+                    "required": ["cases", "sek", "residents_reached", "participants", "median_days"],
+                    "properties": {
+                        "cases": {"type": "object"},
+                        "sek": {"type": "object"},
+                        "residents_reached": {"type": "integer"},
+                        "participants": {"type": "object"},
+                        "median_days": {"type": "object"},
+                        "reports": {"type": "object"},
+                        "by_year": {"type": "array"},
+                        "by_year_area": {"type": "array"},
+                    },
+                }
+            ),
+            403,
+            422,
+            parameters=[
+                _query("year", {"type": "integer", "minimum": 1000, "maximum": 9999}, "Året då första kontakten togs"),
+                _query("area", {"type": "string", "maxLength": 100}, "Områdets id"),
+            ],
+        )
+    },
+    "/cases/{case_id}/public": {
+        "post": _op(
+            "Visa ett beviljat ärende på den offentliga sidan, eller ta bort det (kontaktperson, admin)",
+            _json({"type": "object"}),
+            403,
+            404,
+            409,
+            422,
+            parameters=[_CASE_ID],
+            requestBody=_body(
+                {
+                    "type": "object",
+                    "required": ["public"],
+                    "properties": {
+                        "public": {"type": "boolean"},
+                        "organisations": {"type": "array", "items": {"type": "string", "maxLength": 200}},
+                    },
+                }
+            ),
+        )
+    },
+    "/public/cases": {
+        "get": {
+            "summary": "Beviljad samverkan som kontaktpersonen gjort offentlig (ingen token, inga personuppgifter)",
+            "security": [],
+            "responses": {"200": _json({"type": "array", "items": {"type": "object"}})},
+        }
+    },
     "/incidents": {"get": _op("Incidenter: stannade timrar och ärenden (chef, admin)", _json({"type": "array"}), 403)},
     "/incidents/timers/{timer_id}/retry": {
         "post": _op(

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("reports_late", sa.Integer(), nullable=False),
         sa.Column("public_at", UtcDateTime(), nullable=True),
         sa.Column("public_by", sa.String(length=200), nullable=True),
+        sa.Column("public_organisations", sa.JSON(), nullable=True),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("case_id"),
