@@ -1,7 +1,7 @@
 """versions: which earlier version a rolled-back version was deployed from
 
 Revision ID: versions
-Revises: worker_heartbeats
+Revises: areas
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "versions"
-down_revision = "worker_heartbeats"
+down_revision = "areas"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """sso_admin: users that can be deactivated and signed in by OpenID Connect, the admin events
 
 Revision ID: sso_admin
-Revises: worker_heartbeats
+Revises: versions
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from engine.schema import UtcDateTime
 
 revision = "sso_admin"
-down_revision = "worker_heartbeats"
+down_revision = "versions"
 branch_labels = None
 depends_on = None
 

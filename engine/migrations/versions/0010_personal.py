@@ -1,7 +1,7 @@
 """personal: the log of register extracts (who searched for whom, when, what was found)
 
 Revision ID: personal
-Revises: worker_heartbeats
+Revises: sso_admin
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from engine.schema import UtcDateTime
 
 revision = "personal"
-down_revision = "worker_heartbeats"
+down_revision = "sso_admin"
 branch_labels = None
 depends_on = None
 
