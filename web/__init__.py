@@ -38,8 +38,8 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         accessibility,
         admin,
         api,
-        area_pages,
         archive,
+        area_pages,
         attachments,
         auth,
         case_documents,
@@ -54,11 +54,11 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
         observability,
         overview,
         parameters,
-        register_extract,
         public,
+        register_extract,
         security,
-        statistics,
         sso,
+        statistics,
         tasks,
     )
 
