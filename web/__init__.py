@@ -79,4 +79,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     from web import repair as case_repair
 
     app.register_blueprint(case_repair.bp)
+    from web import incidents
+
+    app.register_blueprint(incidents.bp)
     return app
