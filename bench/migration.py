@@ -5,7 +5,7 @@ first meeting, at it, early resident involvement, the application, the assessmen
 copied with fresh task ids until there are ``--cases`` of them. Version 2 changes the first
 meeting's reminder (14 to 7 days), so the cases waiting there get their timer planned again.
 Targets (issue 19): preview ≤ 5 s, move ≥ 500 cases/s on PostgreSQL.
-Usage: .venv/bin/python bench/migration.py [--cases 10000]
+Usage: .venv/bin/python bench/migration.py [--cases 10000] [--move N] (``--move``: time moving only N of them)
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _copy(engine: Samverkan, templates: list[int], count: int) -> None:
             conn.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
 
 
-def run(url: str, count: int) -> tuple[float, float, int]:
+def run(url: str, count: int, move: int | None = None) -> tuple[float, float, int]:
     engine = Samverkan(db=make_engine(url), clock=FixedClock(START))
     engine.workflows = WorkflowCache(size=0)  # every move decodes its case, as after a restart
     create_schema(engine.db)
@@ -106,32 +106,36 @@ def run(url: str, count: int) -> tuple[float, float, int]:
     preview = migration.preview(engine, OWNER, "samverkansstod", 1, 2)
     preview_s = time.perf_counter() - began
     assert len(preview.movable) == count and not preview.blocked, preview.blocked[:3]
+    chosen = None if move is None else preview.movable[:move]
     began = time.perf_counter()
-    moved = migration.migrate(engine, OWNER, "samverkansstod", 1, 2)
+    moved = migration.migrate(engine, OWNER, "samverkansstod", 1, 2, chosen)
     move_s = time.perf_counter() - began
-    assert len(moved.movable) == count, moved.blocked[:3]
+    assert len(moved.movable) == (count if move is None else move), moved.blocked[:3]
     engine.db.dispose()
-    return preview_s, move_s, count
+    return preview_s, move_s, len(moved.movable)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
-    count = parser.parse_args().cases
+    parser.add_argument("--move", type=int, default=None, help="move only this many (default: all)")
+    args = parser.parse_args()
+    count, move = args.cases, args.move
     results: list[tuple[str, float, float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        results.append(("SQLite", *run(f"sqlite:///{Path(tmp) / 'migration.sqlite3'}", count)))
+        results.append(("SQLite", *run(f"sqlite:///{Path(tmp) / 'migration.sqlite3'}", count, move)))
     name = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
     try:
-        results.append(("PostgreSQL", *run(f"{PG}?options=-csearch_path%3D{name}", count)))
+        results.append(("PostgreSQL", *run(f"{PG}?options=-csearch_path%3D{name}", count, move)))
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
-    print(f"Moving {count:,} running cases from version 1 to 2 (one transaction per case, each decoded)")
+    moving = f"{move:,} of them" if move is not None else "all"
+    print(f"Preview of {count:,} running cases, moving {moving} from version 1 to 2 (a transaction per case)")
     print(
         f"{'database':<12} {'preview s':>10} {'move s':>9} {'cases/s':>9}   targets: preview ≤ 5 s, ≥ 500 cases/s (PG)"
     )

@@ -45,7 +45,7 @@ export default { resolver, config };
 };
 
 await esbuild.build({
-  entryPoints: { modeler: "frontend/modeler.js", viewer: "frontend/viewer.js" },
+  entryPoints: { modeler: "frontend/modeler.js", viewer: "frontend/viewer.js", diff: "frontend/diff.js" },
   bundle: true,
   minify: true,
   format: "iife",

@@ -87,3 +87,23 @@ def test_owner_rolls_back_in_one_click_and_gets_the_preview(
     assert axe_violations(page) == []
     page.goto(f"{live_server}/modeler/samverkansstod")
     expect(page.get_by_role("cell", name="Återställd från version 1 (bygger på version 1)")).to_be_visible()
+
+
+def test_what_changed_between_two_versions_is_coloured_and_listed(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    page.set_default_timeout(15_000)
+    processes.deploy(engine, SYSTEM, _renamed("forsta_mote", "mote").encode(), "Första mötet får nytt id")
+    log_in(page, live_server, engine, "petra", "processagare")
+    page.goto(f"{live_server}/modeler/samverkansstod")
+    page.get_by_role("link", name="Jämför versioner: vad ändrades").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vad ändrades mellan version 1 och 2")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("mellan version 1 och 2.")
+    changes = page.locator("#diff-list")
+    expect(changes).to_contain_text("Borttaget i version 1: Håll första möte (UserTask, forsta_mote)")
+    expect(changes).to_contain_text("Tillagt i version 2: Håll första möte (UserTask, mote)")
+    expect(page.locator('#diagram-to .djs-element.diff-added[data-element-id="mote"]')).to_have_count(1)
+    expect(page.locator('#diagram-from .djs-element.diff-removed[data-element-id="forsta_mote"]')).to_have_count(1)
+    page.screenshot(path=str(SCREENSHOTS / "version-diff.png"), full_page=True)
+    assert axe_violations(page) == []

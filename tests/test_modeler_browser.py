@@ -70,6 +70,10 @@ def test_owner_shortens_first_meeting_reminder_and_only_new_cases_get_it(
     expect(page.locator("#modeler-status")).to_have_text("Version 2 är driftsatt.")
     expect(page.locator("#versions")).to_contain_text("Påminnelse om första möte efter 7 dagar")
     expect(page.get_by_role("link", name="Ladda ner version 2")).to_be_visible()
+    # The running case stays on version 1; the deploy offers the preview of moving it at once.
+    offer = page.get_by_role("link", name="Förhandsvisa flytt av pågående ärenden till version 2")
+    expect(offer).to_have_attribute("href", "/modeler/samverkansstod/migration?from=1&to=2")
+    expect(page.get_by_role("link", name="Flytta ärenden från version 1")).to_be_visible()
 
     assert [v["version"] for v in processes.list_versions(engine, "samverkansstod")] == [1, 2]
     assert 'name="phase" value="Initiering"' in processes.get_xml(engine, "samverkansstod", 2)

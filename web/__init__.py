@@ -95,4 +95,7 @@ def create_app(config: dict[str, Any] | None = None, engine: Samverkan | None = 
     app.register_blueprint(register_extract.bp)
     app.register_blueprint(archive.bp)
     app.register_blueprint(public.bp)
+    from web import incidents
+
+    app.register_blueprint(incidents.bp)
     return app

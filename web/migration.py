@@ -57,6 +57,27 @@ def move(process_id: str) -> str:
     return _page(process_id, chosen_from, chosen_to, result=moved)
 
 
+@bp.get("/<process_id>/skillnader")
+@login_required(*processes.DEPLOYERS)
+def changes(process_id: str) -> str:
+    """What changed between two versions, drawn in the browser (bpmn-js-differ); newest against the one before."""
+    latest = processes.latest_version(engine(), process_id)
+    chosen_to = _version("to", request.args) or latest
+    chosen_from = _version("from", request.args) or max(chosen_to - 1, 1)
+    versions = processes.list_versions(engine(), process_id)
+    known = {v["version"] for v in versions}
+    if chosen_from not in known or chosen_to not in known:
+        chosen_from, chosen_to = max(latest - 1, 1), latest
+    return render_template(
+        "modeler_diff.html",
+        process_id=process_id,
+        name=versions[-1]["name"],
+        versions=versions,
+        chosen_from=chosen_from,
+        chosen_to=chosen_to,
+    )
+
+
 @bp.post("/<process_id>/rollback/<int:version>")
 @login_required(*processes.DEPLOYERS)
 def roll_back(process_id: str, version: int) -> Response:
