@@ -85,6 +85,7 @@ def populate(engine: Samverkan, n: int) -> None:
                 "report_numbers": list(range(1, reports + 1)),
                 "reports_submitted": reports,
                 "reports_late": reports // 2,
+                "figures_state": {},
                 "updated_at": NOW,
             }
         )

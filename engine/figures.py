@@ -3,14 +3,16 @@
 A case's figures come from the completions of a few tasks (named by the process profile's
 ``[figures]``): the amount applied for, residents reached in early involvement, the nämnd's
 decision, and per follow-up period the approved report's money used and dialogue participants.
-Each step that completes one of those tasks recomputes the case's row from its history in the
-same transaction, so the statistics read one row per case and never the history. Reports are
-matched with the review that approved them by the follow-up number their task showed (a report
-sent back and sent again counts once, as approved).
+Each step that completes one of those tasks adds its completions to the case's running tally
+(``figures_state``) in the same transaction, reading neither the history nor other cases, so the
+statistics read one row per case; the migration builds the same tally from the history. Reports
+are matched with the review that approved them by the follow-up number their task showed (a
+report sent back and sent again counts once, as approved).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,20 +23,6 @@ from engine import schema
 from engine.clock import STOCKHOLM
 from engine.history import Event
 from engine.profile import Figures
-
-FIGURE_COLUMNS = (
-    "applied_sek",
-    "granted_sek",
-    "decision",
-    "decided_on",
-    "first_report_on",
-    "used_sek",
-    "residents_reached",
-    "participants",
-    "report_numbers",
-    "reports_submitted",
-    "reports_late",
-)
 
 
 @dataclass(frozen=True)
@@ -77,51 +65,84 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
-def compute(spec: Figures, completions: list[Completion]) -> dict[str, Any]:
-    """The figure columns of one case from its completions (oldest first)."""
-    last: dict[str, Completion] = {}
-    reports: list[Completion] = []
-    first_sent: dict[Any, Completion] = {}  # follow-up number -> its report's first submission
-    approved: dict[Any, Completion] = {}  # follow-up number -> the report its approval was for
-    for completion in sorted(completions, key=lambda c: c.order):
-        last[completion.element_id] = completion
-        number = completion.context.get(spec.report_number)
-        if completion.element_id == spec.report:
-            reports.append(completion)
-            first_sent.setdefault(number, completion)
-        elif completion.element_id == spec.review and completion.data.get(spec.approved) is True:
-            sent = [r for r in reports if r.context.get(spec.report_number) == number]
-            if sent:
-                approved[number] = sent[-1]
-    decision = last.get(spec.decision)
-    verdict = _field(decision.data, spec.decision_field) if decision else None
+def empty_state() -> dict[str, Any]:
+    """The running tally a case's figures are made from (stored as ``case_figures.figures_state``).
+
+    ``periods`` holds, per follow-up number, whether its first report came late, the report last
+    sent and the one approved (money used and participants per target group).
+    """
+    return {
+        "applied_sek": None,
+        "residents_reached": None,
+        "decision": None,
+        "granted_sek": None,
+        "decided_on": None,
+        "first_report_on": None,
+        "periods": {},
+    }
+
+
+def _sent(spec: Figures, data: dict[str, Any]) -> dict[str, Any]:
     participants: dict[str, int] = {}
-    for report in approved.values():
-        for activity in _field(report.data, spec.activities) or []:
-            if not isinstance(activity, dict):
-                continue
+    for activity in _field(data, spec.activities) or []:
+        if isinstance(activity, dict):
             group = str(activity.get(spec.target_group) or "annan")
             participants[group] = participants.get(group, 0) + (_count(activity.get(spec.participants)) or 0)
-    application, involvement = last.get(spec.application), last.get(spec.early_involvement)
-    return {
-        "applied_sek": _count(_field(application.data, spec.applied_sek)) if application else None,
-        "granted_sek": (_count(_field(decision.data, spec.granted_sek)) or 0)
-        if decision and verdict in spec.granting
-        else (0 if decision else None),
-        "decision": verdict if isinstance(verdict, str) else None,
-        "decided_on": (_iso_date(decision.data.get(spec.decision_date)) or local_date(decision.at).isoformat())
-        if decision
-        else None,
-        "first_report_on": local_date(reports[0].at).isoformat() if reports else None,
-        "used_sek": sum(_count(_field(r.data, spec.used_sek)) or 0 for r in approved.values()),
-        "residents_reached": _count(_field(involvement.data, spec.residents_reached)) if involvement else None,
-        "participants": participants,
+    return {"used": _count(_field(data, spec.used_sek)) or 0, "participants": participants}
+
+
+def apply(spec: Figures, state: dict[str, Any], completion: Completion) -> None:
+    """Add one completion to the tally: each step adds its own, so a step never reads the history."""
+    data, element = completion.data, completion.element_id
+    if element == spec.application:
+        state["applied_sek"] = _count(_field(data, spec.applied_sek))
+    elif element == spec.early_involvement:
+        state["residents_reached"] = _count(_field(data, spec.residents_reached))
+    elif element == spec.decision:
+        verdict = _field(data, spec.decision_field)
+        state["decision"] = verdict if isinstance(verdict, str) else None
+        state["granted_sek"] = (_count(_field(data, spec.granted_sek)) or 0) if verdict in spec.granting else 0
+        state["decided_on"] = _iso_date(data.get(spec.decision_date)) or local_date(completion.at).isoformat()
+    elif element == spec.report:
+        key = json.dumps(completion.context.get(spec.report_number))
         # A period's report is late when its first version came after its deadline (a complement
         # asked for later does not make it late).
-        "report_numbers": sorted((n for n in first_sent if isinstance(n, int)), key=int),
-        "reports_submitted": len(first_sent),
-        "reports_late": sum(1 for r in first_sent.values() if r.due_at is not None and r.at > r.due_at),
+        late = completion.due_at is not None and completion.at > completion.due_at
+        period = state["periods"].setdefault(key, {"late": late, "sent": None, "approved": None})
+        period["sent"] = _sent(spec, data)
+        state["first_report_on"] = state["first_report_on"] or local_date(completion.at).isoformat()
+    elif element == spec.review and data.get(spec.approved) is True:
+        period = state["periods"].get(json.dumps(completion.context.get(spec.report_number)))
+        if period is not None and period["sent"] is not None:
+            period["approved"] = period["sent"]
+
+
+def columns(state: dict[str, Any]) -> dict[str, Any]:
+    """The figure columns the statistics read, from the tally."""
+    approved = [p["approved"] for p in state["periods"].values() if p["approved"] is not None]
+    participants: dict[str, int] = {}
+    for report in approved:
+        for group, n in report["participants"].items():
+            participants[group] = participants.get(group, 0) + n
+    numbers = [json.loads(key) for key in state["periods"]]
+    return {
+        **{name: state[name] for name in ("applied_sek", "granted_sek", "decision", "decided_on", "first_report_on")},
+        "residents_reached": state["residents_reached"],
+        "used_sek": sum(r["used"] for r in approved),
+        "participants": participants,
+        "report_numbers": sorted(n for n in numbers if isinstance(n, int) and not isinstance(n, bool)),
+        "reports_submitted": len(state["periods"]),
+        "reports_late": sum(1 for p in state["periods"].values() if p["late"]),
+        "figures_state": state,
     }
+
+
+def compute(spec: Figures, completions: list[Completion]) -> dict[str, Any]:
+    """The figure columns of one case from all its completions (the backfill; steps use :func:`refresh`)."""
+    state = empty_state()
+    for completion in sorted(completions, key=lambda c: c.order):
+        apply(spec, state, completion)
+    return columns(state)
 
 
 def read_completions(conn: Connection, spec: Figures, case_id: int) -> list[Completion]:
@@ -152,9 +173,52 @@ def read_completions(conn: Connection, spec: Figures, case_id: int) -> list[Comp
     return found
 
 
-def refresh(conn: Connection, spec: Figures, case_id: int, now: datetime) -> None:
-    """Recompute the case's figures row from its history, in the caller's transaction."""
-    values = {**compute(spec, read_completions(conn, spec, case_id)), "updated_at": now}
+def _task_facts(conn: Connection, task_ids: list[str]) -> dict[str, Any]:
+    t = schema.tasks
+    if not task_ids:
+        return {}
+    return {r.id: r for r in conn.execute(select(t.c.id, t.c.context, t.c.due_at).where(t.c.id.in_(task_ids)))}
+
+
+def read_state(conn: Connection, case_id: int) -> dict[str, Any] | None:
     f = schema.case_figures
-    if conn.execute(f.update().where(f.c.case_id == case_id).values(**values)).rowcount == 0:
+    state = conn.execute(select(f.c.figures_state).where(f.c.case_id == case_id)).scalar()
+    return state if isinstance(state, dict) else None
+
+
+def refresh(conn: Connection, spec: Figures, case_id: int, events: list[Event], now: datetime) -> None:
+    """Add this step's completions to the case's figures, in the step's transaction.
+
+    Reads the case's stored tally and the completed tasks' rows (their follow-up number and
+    deadline), never the history: a report at follow-up 200 costs what the first one did.
+    """
+    relevant = [e for e in events if e.action == "completed" and e.element_id in spec.elements]
+    tasks = _task_facts(conn, [str(e.details.get("task_id")) for e in relevant if e.details.get("task_id")])
+    stored = read_state(conn, case_id)
+    state = stored if stored is not None else empty_state()
+    for event in relevant:
+        task = tasks.get(str(event.details.get("task_id")))
+        completion = Completion(
+            order=0,
+            at=now,
+            element_id=str(event.element_id),
+            data=event.details.get("data") or {},
+            context=(task.context if task is not None else None) or {},
+            due_at=task.due_at if task is not None else None,
+        )
+        apply(spec, state, completion)
+    _save(conn, case_id, {**columns(state), "updated_at": now}, exists=stored is not None)
+
+
+def rebuild(conn: Connection, spec: Figures, case_id: int, now: datetime) -> None:
+    """Recompute the case's figures from its whole history (the migration's backfill)."""
+    values = {**compute(spec, read_completions(conn, spec, case_id)), "updated_at": now}
+    _save(conn, case_id, values, exists=read_state(conn, case_id) is not None)
+
+
+def _save(conn: Connection, case_id: int, values: dict[str, Any], exists: bool) -> None:
+    f = schema.case_figures
+    if exists:
+        conn.execute(f.update().where(f.c.case_id == case_id).values(**values))
+    else:
         conn.execute(f.insert().values(case_id=case_id, **values))

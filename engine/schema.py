@@ -337,6 +337,7 @@ case_figures = Table(
     Column("report_numbers", JSON, nullable=False),  # follow-up numbers whose report has come in
     Column("reports_submitted", Integer, nullable=False, default=0),
     Column("reports_late", Integer, nullable=False, default=0),
+    Column("figures_state", JSON, nullable=False),  # the running tally (engine.figures.apply)
     Column("public_at", UtcDateTime()),
     Column("public_by", String(200)),
     Column("public_organisations", JSON),  # organisation names the kontaktperson chose to show

@@ -290,7 +290,7 @@ class Step:
         indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
         history.write(conn, self.case_id, now, events)
         if (spec := definition.profile.figures) is not None and figures.touches(spec, events):
-            figures.refresh(conn, spec, self.case_id, now)
+            figures.refresh(conn, spec, self.case_id, events, now)
         indexes.write_notifications(conn, self.case_id, events, now)
         self._saved = True
         workflow, lock_version = self._workflow, self._lock_version + 1

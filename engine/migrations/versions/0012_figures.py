@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("report_numbers", sa.JSON(), nullable=False),
         sa.Column("reports_submitted", sa.Integer(), nullable=False),
         sa.Column("reports_late", sa.Integer(), nullable=False),
+        sa.Column("figures_state", sa.JSON(), nullable=False),
         sa.Column("public_at", UtcDateTime(), nullable=True),
         sa.Column("public_by", sa.String(length=200), nullable=True),
         sa.Column("public_organisations", sa.JSON(), nullable=True),
@@ -60,7 +61,7 @@ def _backfill(conn: sa.Connection) -> None:
             " WHERE c.process_id = :pid AND h.action = 'completed' AND h.element_id IN :elements"
         ).bindparams(sa.bindparam("elements", expanding=True))
         for case_id in conn.execute(query, {"pid": process_id, "elements": list(spec.elements)}).scalars():
-            figures.refresh(conn, spec, int(case_id), now)
+            figures.rebuild(conn, spec, int(case_id), now)
 
 
 def downgrade() -> None:
