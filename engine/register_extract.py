@@ -25,6 +25,7 @@ from engine.forms import FormLibrary
 
 MIN_TERM = 3
 """Shortest term searched for: shorter ones match nearly everything."""
+MAX_TERMS = 10
 
 KIND_LABELS = {
     "case": "Ärendeuppgifter",
@@ -93,6 +94,9 @@ def clean_terms(terms: list[str]) -> list[str]:
         raise Invalid(
             "Ange ett namn eller en e-postadress.", details=[{"field": "terms", "message": "Fältet måste fyllas i."}]
         )
+    if len(kept) > MAX_TERMS:
+        message = f"Sök på högst {MAX_TERMS} namn eller adresser åt gången."
+        raise Invalid(message, details=[{"field": "terms", "message": message}])
     short = [t for t in kept if len(t) < MIN_TERM]
     if short:
         message = f"Ange minst {MIN_TERM} tecken att söka på."

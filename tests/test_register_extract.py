@@ -76,6 +76,8 @@ def test_the_search_is_logged_and_bad_terms_are_refused(drive: Driver, three_of_
         register_extract.search(drive.engine, ADMIN, ["  ", ""])
     with pytest.raises(Invalid):
         register_extract.search(drive.engine, ADMIN, ["Ad"])
+    with pytest.raises(Invalid):
+        register_extract.search(drive.engine, ADMIN, [f"namn {n}" for n in range(11)])
     with drive.engine.db.connect() as conn:
         rows = conn.execute(select(schema.register_searches)).all()
     assert len(rows) == 1  # refused searches are not made, so not logged

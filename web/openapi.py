@@ -953,7 +953,12 @@ PATHS["/register-extracts"] = {
                 "type": "object",
                 "required": ["terms"],
                 "properties": {
-                    "terms": {"type": "array", "items": {"type": "string", "maxLength": 320}, "minItems": 1},
+                    "terms": {
+                        "type": "array",
+                        "items": {"type": "string", "maxLength": 320},
+                        "minItems": 1,
+                        "maxItems": 10,
+                    },
                     "format": {"type": "string", "enum": ["json", "pdf"]},
                 },
             }
