@@ -177,6 +177,7 @@ notifications = Table(
     Index("ix_notifications_recipient", "recipient", "read_at"),
     Index("ix_notifications_role", "role", "read_at"),
     Index("ix_notifications_outbox", "sent_at", "failed_at", "id"),
+    Index("ix_notifications_case", "case_id"),  # gallring and a case's removal read by case
 )
 
 users = Table(

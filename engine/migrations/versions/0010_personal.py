@@ -1,4 +1,4 @@
-"""personal: the log of register extracts (who searched for whom, when, what was found)
+"""personal: the log of register extracts (who searched for whom, when, what was found); notifications by case
 
 Revision ID: personal
 Revises: sso_admin
@@ -29,8 +29,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_register_searches_at", "register_searches", ["at"], unique=False)
+    # Gallring reads each case's notifications: without this it scanned them all for every case.
+    op.create_index("ix_notifications_case", "notifications", ["case_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_notifications_case", table_name="notifications")
     op.drop_index("ix_register_searches_at", table_name="register_searches")
     op.drop_table("register_searches")
