@@ -19,11 +19,21 @@ from tests.browser import (  # noqa: F401
     log_in,
 )
 from tests.samverkansstod import TO_DECISION, Driver
+from tests.test_reflow_browser import OVERFLOW
 
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+
+
+def _reflows(page: Page, *urls: str) -> None:
+    """Each page fits 320 CSS px without a horizontal page scrollbar (WCAG 1.4.10)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate(OVERFLOW) is None, url
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _people(engine: Samverkan) -> None:
@@ -71,6 +81,7 @@ def test_inbox_filters_live_in_the_url_with_counts(
     expect(page.get_by_role("link", name="Förfallodag")).to_have_count(0)  # sorted by due date: no sort link
     assert axe_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "att-gora-filter.png"), full_page=True)
+    _reflows(page, page.url)
 
 
 def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
@@ -117,6 +128,7 @@ def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
     page.get_by_role("button", name="Flytta 1 uppgift").click()
     expect(page.get_by_text("1 uppgift flyttades från Kajsa Lind till Kim Berg.")).to_be_visible()
     assert queries.get_case(engine, case_id)["open_tasks"][0]["assignee"] == "kim"
+    _reflows(page, f"{live_server}/cases/{case_id}", f"{live_server}/omfordela?from=kim&to=kajsa")
 
 
 def test_the_area_page_shows_coordination_beside_the_cases(
@@ -159,3 +171,4 @@ def test_the_area_page_shows_coordination_beside_the_cases(
     expect(page.get_by_role("link", name="Avslagen idé")).to_be_visible()
     assert axe_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "omrade.png"), full_page=True)
+    _reflows(page, page.url, f"{live_server}/areas")
