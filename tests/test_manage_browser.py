@@ -110,6 +110,8 @@ def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
     page.get_by_label("Ny handläggare").select_option(label="Kajsa Lind")
     page.get_by_role("button", name="Byt handläggare").click()
     expect(page.get_by_text("Ansvarig handläggare: Kajsa Lind")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Tilldelade uppgiften: Håll första möte")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Bytte handläggare")).to_be_visible()
     history = [e["action"] for e in queries.case_history(engine, case_id)]
     assert history.count("assigned") == 1 and history.count("handlaggare") == 1
     assert axe_violations(page) == []

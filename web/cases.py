@@ -28,6 +28,8 @@ HISTORY_LABELS = {
     "ended": "Ärendet avslutades",
     "incident": "Fel uppstod",
     "retried": "Kördes om efter fel",
+    "assigned": "Tilldelade uppgiften",
+    "handlaggare": "Bytte handläggare",
 }
 
 
