@@ -78,6 +78,11 @@ def test_inbox_filters_live_in_the_url_with_counts(
     page.reload()
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(4)
     expect(page.get_by_label("Bara försenade (3)")).to_be_checked()
+    # Cells under their headers: Uppgift, Ärende, Område, Förfallodag, Handläggare, Tagen av.
+    row = page.get_by_role("table").get_by_role(
+        "row", name=re.compile(r"^Håll första möte Odling Rosengård .*2027 Kim Berg Du")
+    )
+    expect(row).to_have_count(1)
     expect(page.get_by_role("link", name="Förfallodag")).to_have_count(0)  # sorted by due date: no sort link
     assert axe_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "att-gora-filter.png"), full_page=True)
