@@ -115,6 +115,7 @@ def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
     page.get_by_label("Ny handläggare").select_option(label="Kajsa Lind")
     page.get_by_role("button", name="Byt handläggare").click()
     expect(page.get_by_text("Ansvarig handläggare: Kajsa Lind")).to_be_visible()
+    page.get_by_role("region", name="Handläggare").screenshot(path=str(SCREENSHOTS / "arende-handlaggare.png"))
     expect(page.get_by_role("listitem").filter(has_text="Tilldelade uppgiften: Håll första möte")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Bytte handläggare")).to_be_visible()
     history = [e["action"] for e in queries.case_history(engine, case_id)]
@@ -132,6 +133,7 @@ def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
     page.get_by_role("button", name="Visa vad som flyttas").click()
     expect(page.get_by_role("heading", name="Flyttas till Kim Berg (1)")).to_be_visible()
     assert axe_violations(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "omfordela.png"), full_page=True)
     page.get_by_role("button", name="Flytta 1 uppgift").click()
     expect(page.get_by_text("1 uppgift flyttades från Kajsa Lind till Kim Berg.")).to_be_visible()
     assert queries.get_case(engine, case_id)["open_tasks"][0]["assignee"] == "kim"
