@@ -106,7 +106,7 @@ def test_schemathesis_finds_no_server_error(
         check=False,
         capture_output=True,
         text=True,
-        timeout=300,  # a guard against hanging, not a speed claim
+        timeout=900,  # a guard against hanging, not a speed claim (the API grows; the machine may be shared)
     )
     found = sorted(set(errors.seen))
     print(f"{len(errors.seen)} answers >= 500 over {len(found)} distinct requests: {found}")

@@ -19,11 +19,21 @@ from tests.browser import (  # noqa: F401
     log_in,
 )
 from tests.samverkansstod import TO_DECISION, Driver
+from tests.test_reflow_browser import OVERFLOW
 
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+
+
+def _reflows(page: Page, *urls: str) -> None:
+    """Each page fits 320 CSS px without a horizontal page scrollbar (WCAG 1.4.10)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate(OVERFLOW) is None, url
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _people(engine: Samverkan) -> None:
@@ -68,9 +78,15 @@ def test_inbox_filters_live_in_the_url_with_counts(
     page.reload()
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(4)
     expect(page.get_by_label("Bara försenade (3)")).to_be_checked()
+    # Cells under their headers: Uppgift, Ärende, Område, Förfallodag, Handläggare, Tagen av.
+    row = page.get_by_role("table").get_by_role(
+        "row", name=re.compile(r"^Håll första möte Odling Rosengård .*2027 Kim Berg Du")
+    )
+    expect(row).to_have_count(1)
     expect(page.get_by_role("link", name="Förfallodag")).to_have_count(0)  # sorted by due date: no sort link
     assert axe_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "att-gora-filter.png"), full_page=True)
+    _reflows(page, page.url)
 
 
 def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
@@ -99,6 +115,9 @@ def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
     page.get_by_label("Ny handläggare").select_option(label="Kajsa Lind")
     page.get_by_role("button", name="Byt handläggare").click()
     expect(page.get_by_text("Ansvarig handläggare: Kajsa Lind")).to_be_visible()
+    page.get_by_role("region", name="Handläggare").screenshot(path=str(SCREENSHOTS / "arende-handlaggare.png"))
+    expect(page.get_by_role("listitem").filter(has_text="Tilldelade uppgiften: Håll första möte")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Bytte handläggare")).to_be_visible()
     history = [e["action"] for e in queries.case_history(engine, case_id)]
     assert history.count("assigned") == 1 and history.count("handlaggare") == 1
     assert axe_violations(page) == []
@@ -114,9 +133,11 @@ def test_a_chef_assigns_a_task_and_changes_the_handlaggare(
     page.get_by_role("button", name="Visa vad som flyttas").click()
     expect(page.get_by_role("heading", name="Flyttas till Kim Berg (1)")).to_be_visible()
     assert axe_violations(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "omfordela.png"), full_page=True)
     page.get_by_role("button", name="Flytta 1 uppgift").click()
     expect(page.get_by_text("1 uppgift flyttades från Kajsa Lind till Kim Berg.")).to_be_visible()
     assert queries.get_case(engine, case_id)["open_tasks"][0]["assignee"] == "kim"
+    _reflows(page, f"{live_server}/cases/{case_id}", f"{live_server}/omfordela?from=kim&to=kajsa")
 
 
 def test_the_area_page_shows_coordination_beside_the_cases(
@@ -159,3 +180,4 @@ def test_the_area_page_shows_coordination_beside_the_cases(
     expect(page.get_by_role("link", name="Avslagen idé")).to_be_visible()
     assert axe_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "omrade.png"), full_page=True)
+    _reflows(page, page.url, f"{live_server}/areas")

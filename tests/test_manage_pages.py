@@ -107,3 +107,16 @@ def test_the_area_page_refuses_bad_input_and_unknown_areas(drive: Driver, tmp_pa
     assert "Ändra samordningen" not in nils.get("/areas/sofielund").get_data(as_text=True)
     answer = nils.post("/areas/sofielund/insatser", data={"csrf_token": nils_token, "programme": "CTC"})
     assert answer.status_code == 403 and _count(drive, "area_efforts") == 0
+
+
+def test_the_registration_form_shows_the_chosen_areas_coordination(drive: Driver, tmp_path: Path) -> None:
+    from engine.context import SYSTEM
+
+    task = drive.task(drive.start(), "registrera_initiativ")
+    area_coordination.set_coordinator(drive.engine, SYSTEM, "sofielund", {"coordinator_name": "Amira Haddad"})
+    area_coordination.add_effort(drive.engine, SYSTEM, "sofielund", {"programme": "Trygg Malmö"})
+    kim, _ = _client(drive, tmp_path, "kim", "kontaktperson")
+    panel = kim.get(f"/tasks/{task['id']}/nearby?area=sofielund").get_data(as_text=True)
+    assert "Samordning i Sofielund" in panel and "Amira Haddad" in panel and "Trygg Malmö" in panel
+    other = kim.get(f"/tasks/{task['id']}/nearby?area=limhamn").get_data(as_text=True)
+    assert "Ingen lokal samordnare är angiven för området." in other and "Amira Haddad" not in other

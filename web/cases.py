@@ -40,6 +40,8 @@ HISTORY_LABELS = {
     "case_cancelled": "Ärendet avbröts av administratör",
     "published": "Visas på den offentliga sidan",
     "unpublished": "Togs bort från den offentliga sidan",
+    "assigned": "Tilldelade uppgiften",
+    "handlaggare": "Bytte handläggare",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.area_coordination import COORDINATOR_FIELDS, EFFORT_FIELDS
 from engine.inputs import MAX_ID
 from engine.roles import ROLES
 
@@ -70,6 +71,13 @@ _MIGRATION_RESULT = {
 }
 
 _CASE_ID = _path("case_id", _DB_ID, "Ärendets id")
+
+
+def _texts(fields: dict[str, int]) -> dict[str, Any]:
+    """Text properties with their column's length, from the engine's own list of fields."""
+    return {name: {"type": "string", "maxLength": length} for name, length in fields.items()}
+
+
 _AREA_ID = _path("area_id", {"type": "string", "maxLength": 100}, "Områdets id")
 _TASK_ID = _path("task_id", {"type": "string", "maxLength": 36}, "Uppgiftens id (UUID)")
 _JSON_OBJECT = {"type": "object", "additionalProperties": True}
@@ -218,12 +226,7 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "coordinator": {
                 "type": ["object", "null"],
-                "properties": {
-                    "coordinator_name": {"type": "string"},
-                    "coordinator_forvaltning": {"type": "string"},
-                    "coordinator_contact": {"type": "string"},
-                    "meeting_place": {"type": "string"},
-                },
+                "properties": _texts(COORDINATOR_FIELDS),
             },
             "efforts": {"type": "array", "items": _ref("AreaEffort")},
         },
@@ -617,12 +620,7 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {
-                        "coordinator_name": {"type": "string", "maxLength": 200},
-                        "coordinator_forvaltning": {"type": "string", "maxLength": 200},
-                        "coordinator_contact": {"type": "string", "maxLength": 400},
-                        "meeting_place": {"type": "string", "maxLength": 400},
-                    },
+                    "properties": _texts(COORDINATOR_FIELDS),
                 }
             ),
         )
@@ -642,12 +640,7 @@ PATHS: dict[str, Any] = {
                     "type": "object",
                     "required": ["programme"],
                     "additionalProperties": False,
-                    "properties": {
-                        "programme": {"type": "string", "maxLength": 200},
-                        "forvaltning": {"type": "string", "maxLength": 200},
-                        "contact": {"type": "string", "maxLength": 400},
-                        "period": {"type": "string", "maxLength": 100},
-                    },
+                    "properties": _texts(EFFORT_FIELDS),
                 }
             ),
         )
