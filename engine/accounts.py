@@ -101,9 +101,14 @@ def new_token(engine: Samverkan, username: str) -> str:
     token = secrets.token_urlsafe(32)
     now = engine.now()
     with engine.write() as conn:
-        user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar()
-        if user_id is None:
+        row = conn.execute(
+            select(schema.users.c.id, schema.users.c.active).where(schema.users.c.username == username)
+        ).first()
+        if row is None:
             raise NotFound(f"Användaren {username} finns inte.", code="not_found")
+        if not row.active:
+            raise Conflict(f"Användaren {username} är inaktiverad.", code="inactive")
+        user_id = row.id
         conn.execute(
             schema.api_tokens.insert().values(
                 user_id=user_id,

@@ -18,6 +18,7 @@ from engine import accounts, reference, schema
 from engine import admin as admin_module
 from engine.context import Samverkan
 from engine.db import make_engine
+from engine.errors import Conflict
 from tests.http import ApiClient
 
 
@@ -99,6 +100,8 @@ def test_a_deactivated_user_is_out_at_once_on_every_server(
     assert on_other.get("/tasks").status == 401
     assert accounts.user_for_session(engine, session) is None
     assert accounts.authenticate(engine, "kim", "lösenord-123") is None
+    with pytest.raises(Conflict, match="inaktiverad"):
+        accounts.new_token(engine, "kim")  # `samverkan token kim` says so instead of a token that never works
     kim_id = select(schema.users.c.id).where(schema.users.c.username == "kim").scalar_subquery()
     with engine.db.connect() as conn:
         tokens = select(func.count()).select_from(schema.api_tokens).where(schema.api_tokens.c.user_id == kim_id)
