@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -24,7 +24,9 @@ def inbox(engine: Samverkan, user: User, sort: str = "due") -> list[dict[str, An
         select(t, c.c.title.label("case_title"), c.c.area.label("area_id"), a.c.name.label("area_name"))
         .join(c, c.c.id == t.c.case_id)
         .outerjoin(a, a.c.id == c.c.area)
-        .where(t.c.state == "open", (t.c.role.in_(sorted(user.roles))) | (t.c.assignee == user.username))
+        .where(
+            t.c.state == literal_column("'open'"), t.c.role.in_(sorted(user.roles)) | (t.c.assignee == user.username)
+        )
     )
     now = engine.now()
     items = []
