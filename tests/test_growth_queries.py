@@ -60,7 +60,7 @@ def test_inbox_reads_open_tasks_through_an_index(drive: Driver, engine: Samverka
     seen: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "FROM tasks JOIN cases" in statement:
+        if statement.startswith("SELECT"):
             seen.append((statement, parameters))
 
     event.listen(engine.db, "before_cursor_execute", record)
@@ -69,12 +69,13 @@ def test_inbox_reads_open_tasks_through_an_index(drive: Driver, engine: Samverka
     finally:
         event.remove(engine.db, "before_cursor_execute", record)
     assert [i["element_id"] for i in items] == ["registrera_initiativ"]
-    [(sql, parameters)] = seen
+    assert len(seen) == 2  # the open tasks, then their cases
     with engine.db.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it would use at scale
-            plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
-            assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
-        else:
-            plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
-            assert "SCAN cases" not in plan and "SCAN tasks" not in plan, plan
+        for sql, parameters in seen:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it would use at scale
+                plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
+                assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
+            else:
+                plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
+                assert "SCAN cases" not in plan and "SCAN tasks" not in plan, plan
