@@ -68,6 +68,45 @@ def _wait_for(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(master: int) -> list[int]:
+    """The gunicorn master and its workers (children, from /proc)."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                pids.append(int(entry.name))
+    return pids
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU the server's processes have used so far (utime + stime in /proc/PID/stat)."""
+    total = 0
+    for pid in _server_pids(master):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def worker_rss_mb(master: int) -> float:
+    """The largest resident set of one gunicorn worker, MB (VmRSS in /proc/PID/status)."""
+    largest = 0
+    for pid in _server_pids(master)[1:]:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                largest = max(largest, int(line.split()[1]))
+    return largest / 1024
+
+
 def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, object], clients: int) -> dict[str, float]:
     body = json.dumps({"data": data}).encode()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -139,7 +178,11 @@ def main() -> None:
         for clients, count in LEVELS.items():
             batch, task_ids = task_ids[:count], task_ids[count:]
             _run_level(port, token, batch[:20], data, clients)  # warm the workers' caches
-            rows.append(_run_level(port, token, batch[20:], data, clients))
+            cpu = server_cpu_seconds(server.pid)
+            row = _run_level(port, token, batch[20:], data, clients)
+            row["server_cpu_ms"] = (server_cpu_seconds(server.pid) - cpu) / row["n"] * 1000
+            rows.append(row)
+        rss = worker_rss_mb(server.pid)
     finally:
         if server is not None:
             server.terminate()
@@ -147,13 +190,15 @@ def main() -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     print(f"POST /api/v1/tasks/{{id}}/complete over HTTP, gunicorn {WORKERS} sync workers, PostgreSQL")
-    print(f"{'clients':>8}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'per s':>9}")
+    print(f"{'clients':>8}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'per s':>9}{'CPU ms':>9}")
     for row in rows:
         print(
             f"{row['clients']:>8}{row['n']:>6}{row['errors']:>8}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
-            f"{row['per_s']:>9.0f}"
+            f"{row['per_s']:>9.0f}{row['server_cpu_ms']:>9.2f}"
         )
-    print("RESULT " + json.dumps({"http": rows}))
+    print("(CPU ms: server CPU per completion, user + system of gunicorn's processes from /proc)")
+    print(f"largest gunicorn worker after the run: {rss:.0f} MB resident")
+    print("RESULT " + json.dumps({"http": rows, "http_worker_rss_mb": rss}))
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tup
         app = create_app({"TESTING": True}, engine=engine)
         page = app.test_client()
         with page.session_transaction() as session:
-            session["username"] = "chef"
+            session["sid"] = accounts.start_session(engine, "chef")
         api = app.test_client()
         api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         results = {}

@@ -222,13 +222,19 @@ def fire_due_timers(
     claimed by ``claimed_by`` (a sweep's token) that did not fire (moved, or not due after all)
     are handed back to ``waiting`` in the same transaction.
     """
-    now = now or engine.now()
     with engine.write() as conn:
-        step = Step.load(engine, conn, case_id, now)
-        fired = step.fire_due()
-        if fired:
-            step.save("system")
-        released = release_claims(conn, case_id, claimed_by) if claimed_by else []
+        return fire_due_timers_in(engine, conn, case_id, now or engine.now(), claimed_by=claimed_by)
+
+
+def fire_due_timers_in(
+    engine: Samverkan, conn: Connection, case_id: int, now: datetime, *, claimed_by: str | None = None
+) -> FiredTimers:
+    """:func:`fire_due_timers` inside the caller's write transaction (the sweep gives each case a savepoint)."""
+    step = Step.load(engine, conn, case_id, now)
+    fired = step.fire_due()
+    if fired:
+        step.save("system")
+    released = release_claims(conn, case_id, claimed_by) if claimed_by else []
     return FiredTimers(fired, released)
 
 

@@ -95,6 +95,22 @@ class Samverkan:
             callback()
 
     @staticmethod
+    @contextmanager
+    def savepoint(conn: Connection) -> Iterator[Connection]:
+        """A part of a write transaction that rolls back alone on error (then re-raises).
+
+        Callbacks registered with :meth:`after_commit` inside it are dropped with it.
+        """
+        pending = conn.info[_AFTER_COMMIT]
+        mark = len(pending)
+        try:
+            with conn.begin_nested():
+                yield conn
+        except BaseException:
+            del pending[mark:]
+            raise
+
+    @staticmethod
     def after_commit(conn: Connection, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the write transaction of ``conn`` has committed."""
         conn.info[_AFTER_COMMIT].append(callback)

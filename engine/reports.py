@@ -66,18 +66,33 @@ def element_counts(conn: Connection, now: datetime, process_id: str | None = Non
     return {element_id: {"waiting": int(n), "overdue": int(late or 0)} for element_id, n, late in conn.execute(query)}
 
 
-def per_month(engine: Samverkan) -> list[dict[str, Any]]:
-    """Cases started and ended per calendar month (UTC), oldest month first."""
+MONTHS_SHOWN = 24
+"""Calendar months the per-month counts go back, this one included: a window, so that years of
+finished cases do not slow the overview down (the counts read only this window's rows, by index)."""
+
+
+def per_month(engine: Samverkan, months: int = MONTHS_SHOWN) -> list[dict[str, Any]]:
+    """Cases started and ended per calendar month (UTC) in the last ``months`` months, oldest first."""
     rows: dict[str, dict[str, Any]] = {}
+    since = _months_back(engine.now(), months - 1)
     with engine.db.connect() as conn:
         started_month = _month(conn, c.c.created_at).label("month")
-        for month, n in conn.execute(select(started_month, func.count()).group_by(started_month)):
+        started = select(started_month, func.count()).where(c.c.created_at >= since)
+        for month, n in conn.execute(started.group_by(started_month)):
             rows.setdefault(month, {"month": month, "started": 0, "ended": 0})["started"] = int(n)
         ended_month = _month(conn, h.c.at).label("month")
-        ended = select(ended_month, func.count(func.distinct(h.c.case_id))).where(h.c.action == "ended")
+        ended = select(ended_month, func.count(func.distinct(h.c.case_id))).where(
+            h.c.action == "ended", h.c.at >= since
+        )
         for month, n in conn.execute(ended.group_by(ended_month)):
             rows.setdefault(month, {"month": month, "started": 0, "ended": 0})["ended"] = int(n)
     return [rows[m] for m in sorted(rows)]
+
+
+def _months_back(now: datetime, months: int) -> datetime:
+    """The first instant (UTC) of the calendar month ``months`` months before ``now``'s."""
+    index = now.astimezone(UTC).year * 12 + now.astimezone(UTC).month - 1 - months
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
 def overdue_by_role(engine: Samverkan) -> dict[str, int]:

@@ -3,8 +3,10 @@
 Several workers may sweep at once. A worker claims rows by moving them from ``waiting`` to
 ``firing`` in one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers take
 different rows; on SQLite the write lock serializes claims). Each case is then fired in its
-own transaction under the case's optimistic lock; the step removes the fired timers' rows in
-that same transaction, so a timer that has fired can never fire again. Rows claimed by a sweep
+own savepoint under the case's optimistic lock, :data:`CASES_PER_TRANSACTION` cases to one
+transaction (one commit, not one per case); the step removes the fired timers' rows in that
+same savepoint, so a timer that has fired can never fire again. A case that fails rolls back
+to its savepoint alone: its rows are marked for a retry (or an incident) and the others commit. Rows claimed by a sweep
 whose process is gone are waiting again at the start of the next sweep (see
 :mod:`engine.sweep_turn`); rows of a claimer that may still be alive, after :data:`CLAIM_TIMEOUT`.
 """
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, or_, select
+from sqlalchemy.exc import DBAPIError
 
 from engine import cases, schema
 from engine.context import Samverkan, User
@@ -29,6 +32,11 @@ from engine.timer_claims import FIRING, WAITING, release_rows
 log = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
+CLAIM_BATCH = 200
+"""Due timer rows claimed per statement."""
+CASES_PER_TRANSACTION = 20
+"""Cases fired per transaction, each in its own savepoint. A user's step on one of them waits
+(PostgreSQL row lock) at most until the batch commits: some tens of milliseconds."""
 MAX_ATTEMPTS = 3
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5))  # wait after the 1st and 2nd failed attempt
 INCIDENT_VIEWERS = ("admin", "chef")
@@ -69,7 +77,7 @@ class _Sweep:
 def sweep(
     engine: Samverkan,
     now: datetime,
-    limit: int = 50,
+    limit: int = CLAIM_BATCH,
     worker: str | None = None,
     claim_timeout: timedelta = CLAIM_TIMEOUT,
     case_ids: Collection[int] | None = None,
@@ -88,8 +96,9 @@ def sweep(
     run.result.reclaimed = release_stale_claims(engine, run.now, claim_timeout, turn)
     while claimed := _claim(run, limit):
         run.result.claimed += len(claimed)
-        for case_id, rows in _by_case(claimed).items():
-            _fire_case(run, case_id, rows)
+        grouped = list(_by_case(claimed).items())
+        for start in range(0, len(grouped), CASES_PER_TRANSACTION):
+            _fire_cases(run, grouped[start : start + CASES_PER_TRANSACTION])
     return run.result
 
 
@@ -147,51 +156,68 @@ def _by_case(claimed: list[_Claimed]) -> dict[int, list[_Claimed]]:
     return grouped
 
 
-def _fire_case(run: _Sweep, case_id: int, rows: list[_Claimed]) -> None:
-    ids = [row.id for row in rows]
-    try:
-        fired = cases.fire_due_timers(run.engine, case_id, run.now, claimed_by=run.token)
-    except (Conflict, NotFound) as err:
-        # Someone else stepped the case meanwhile; the lock kept it consistent. Try once more.
-        run.result.conflicts += 1
-        with run.engine.write() as conn:
-            released = release_rows(conn, run.token, ids)
-        if case_id in run.conflicted or isinstance(err, NotFound):
-            run.skip.update(released)
-        run.conflicted.add(case_id)
-        return
-    except Exception as err:  # noqa: BLE001 - any failure is recorded on the rows and retried, never dropped
-        log.exception("firing the timers of case %s failed", case_id)
-        _record_failure(run, ids, err)
-        return
-    # A claimed row the step did not remove did not fire (moved, or not due after all): it is
-    # waiting again, and left alone for the rest of this sweep.
-    run.skip.update(fired.released)
-    run.result.fired += fired.fired
-    run.result.cases += 1
+def _fire_cases(run: _Sweep, batch: list[tuple[int, list[_Claimed]]]) -> None:
+    """Several cases in one transaction, each in a savepoint; what is counted counts once it commits."""
+    outcome = SweepResult()
+    skip: set[str] = set()
+    conflicted: set[int] = set()
+    with run.engine.write() as conn:
+        for case_id, rows in batch:
+            ids = [row.id for row in rows]
+            try:
+                with run.engine.savepoint(conn):
+                    fired = cases.fire_due_timers_in(run.engine, conn, case_id, run.now, claimed_by=run.token)
+            except (Conflict, NotFound, DBAPIError) as err:
+                if isinstance(err, DBAPIError) and not _lost_race(err):
+                    log.exception("firing the timers of case %s failed", case_id)
+                    _record_failure(run, conn, ids, err, outcome)
+                    continue
+                # Someone else stepped the case meanwhile; the lock kept it consistent. Try once more.
+                outcome.conflicts += 1
+                released = release_rows(conn, run.token, ids)
+                if case_id in run.conflicted or isinstance(err, NotFound):
+                    skip.update(released)
+                conflicted.add(case_id)
+            except Exception as err:  # noqa: BLE001 - any failure is recorded on the rows and retried, never dropped
+                log.exception("firing the timers of case %s failed", case_id)
+                _record_failure(run, conn, ids, err, outcome)
+            else:
+                # A claimed row the step did not remove did not fire (moved, or not due after all):
+                # it is waiting again, and left alone for the rest of this sweep.
+                skip.update(fired.released)
+                outcome.fired += fired.fired
+                outcome.cases += 1
+    run.skip.update(skip)
+    run.conflicted.update(conflicted)
+    for name in ("fired", "cases", "conflicts", "retries", "incidents"):
+        setattr(run.result, name, getattr(run.result, name) + getattr(outcome, name))
 
 
-def _record_failure(run: _Sweep, ids: list[str], err: Exception) -> None:
+def _lost_race(err: DBAPIError) -> bool:
+    """A deadlock or serialization failure with another sweep or a user's step (PostgreSQL 40P01, 40001)."""
+    return getattr(err.orig, "sqlstate", None) in ("40P01", "40001")
+
+
+def _record_failure(run: _Sweep, conn: Connection, ids: list[str], err: Exception, outcome: SweepResult) -> None:
     t = schema.timers
     if isinstance(err, StepError):
         message = f"{err.element_id or '-'}: {err.message}"
     else:
         message = f"{type(err).__name__}: {err}"
-    with run.engine.write() as conn:
-        rows = conn.execute(
-            select(t.c.id, t.c.attempts).where(t.c.id.in_(ids), t.c.claimed_by == run.token, t.c.state == FIRING)
-        ).all()
-        for row in rows:
-            attempts = row.attempts + 1
-            values: dict[str, Any] = {"attempts": attempts, "last_error": message[:2000]}
-            values.update(claimed_by=None, claimed_at=None)
-            if attempts >= MAX_ATTEMPTS:
-                values.update(state=INCIDENT, next_attempt_at=None)
-                run.result.incidents += 1
-            else:
-                values.update(state=WAITING, next_attempt_at=run.now + BACKOFF[attempts - 1])
-                run.result.retries += 1
-            conn.execute(t.update().where(t.c.id == row.id).values(**values))
+    rows = conn.execute(
+        select(t.c.id, t.c.attempts).where(t.c.id.in_(ids), t.c.claimed_by == run.token, t.c.state == FIRING)
+    ).all()
+    for row in rows:
+        attempts = row.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "last_error": message[:2000]}
+        values.update(claimed_by=None, claimed_at=None)
+        if attempts >= MAX_ATTEMPTS:
+            values.update(state=INCIDENT, next_attempt_at=None)
+            outcome.incidents += 1
+        else:
+            values.update(state=WAITING, next_attempt_at=run.now + BACKOFF[attempts - 1])
+            outcome.retries += 1
+        conn.execute(t.update().where(t.c.id == row.id).values(**values))
 
 
 def list_incidents(engine: Samverkan, user: User) -> list[dict[str, Any]]:

@@ -210,3 +210,38 @@ def test_without_smtp_notifications_are_logged_and_marked_sent(
     assert "Påminnelse" in caplog.text
     with engine.db.connect() as conn:
         assert conn.execute(select(schema.notifications.c.sent_at)).scalar_one() == clock.now()
+
+
+def test_a_failing_case_rolls_back_alone_among_the_cases_of_one_transaction(
+    engine: Samverkan, clock: FixedClock
+) -> None:
+    """Cases fired in one transaction each have a savepoint: the failing one leaves no trace but its retry."""
+    before, failing, after = _deadline_case(engine), _deadline_case(engine, delare=0), _deadline_case(engine)
+    engine.workflows.clear()
+    result = timers.sweep(engine, clock.now() + timedelta(days=11))
+    assert (result.cases, result.fired, result.retries) == (2, 4, 2)
+    for case_id in (before, after):
+        assert _history(engine, case_id)[-1] == ("ended", "slut_tidsgrans")
+    assert _history(engine, failing) == [("started", "start")]
+    assert {(r.case_id, r.state, r.attempts) for r in _timer_rows(engine)} == {(failing, "waiting", 1)}
+    # The rolled-back step's workflow did not reach the cache: the case's next step reads the stored state.
+    with engine.db.connect() as conn:
+        version = conn.execute(select(schema.cases.c.lock_version).where(schema.cases.c.id == failing)).scalar_one()
+    assert engine.workflows.take(failing, version) is None
+    assert engine.workflows.take(failing, version + 1) is None
+
+
+def test_after_commit_callbacks_of_a_rolled_back_savepoint_never_run(engine: Samverkan) -> None:
+    ran: list[str] = []
+    with engine.write() as conn:
+        engine.after_commit(conn, lambda: ran.append("kept"))
+        try:
+            with engine.savepoint(conn):
+                engine.after_commit(conn, lambda: ran.append("dropped"))
+                raise RuntimeError("the case failed")
+        except RuntimeError:
+            pass
+        with engine.savepoint(conn):
+            engine.after_commit(conn, lambda: ran.append("saved"))
+        assert ran == []
+    assert ran == ["kept", "saved"]

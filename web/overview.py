@@ -41,6 +41,7 @@ def index() -> str:
         counts=counts,
         phases=reports.by_phase(samverkan, process_id),
         months=reports.per_month(samverkan),
+        months_shown=reports.MONTHS_SHOWN,
         overdue_roles=reports.overdue_by_role(samverkan),
         role_names=ROLES,
         xml_url=url_for("overview.diagram_xml", process_id=process_id, version=version),

@@ -1,7 +1,7 @@
 """case_figures: per-case figures for the statistics and the public marking, backfilled
 
 Revision ID: figures
-Revises: personal
+Revises: perf
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -17,7 +17,7 @@ from engine.profile import load_profiles
 from engine.schema import UtcDateTime
 
 revision = "figures"
-down_revision = "personal"
+down_revision = "perf"
 branch_labels = None
 depends_on = None
 
