@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, select
+from sqlalchemy import Connection, and_, bindparam, exists, func, select
 
 from engine import schema
 from engine.attachments import Store
@@ -141,6 +141,7 @@ class Result:
     dry_run: bool
     cases: list[CasePlan] = field(default_factory=list)
     searches: int = 0  # register searches whose terms were blanked
+    users: int = 0  # deactivated users whose name, e-mail and sign-on subject were blanked
 
     def totals(self) -> dict[str, int]:
         total: dict[str, int] = {}
@@ -156,7 +157,10 @@ class Result:
         yield f"{head}: {len(self.cases)} {verb}{' (provkörning, inget ändrat)' if self.dry_run else ''}"
         for plan in self.cases:
             ended = plan.ended_at.date().isoformat()
-            yield f"  ärende {plan.case_id} «{plan.title}», avslutat {ended}: {plan.describe()}"
+            yield f"  ärende {plan.case_id} ”{plan.title}”, avslutat {ended}: {plan.describe()}"
+        if self.users:
+            before = self.cutoff.date().isoformat()
+            yield f"Namn och e-post för {self.users} användare inaktiverade före {before} {verb}"
         if self.searches:
             yield f"Sökord i {self.searches} registerutdrag från före {self.cutoff.date().isoformat()} {verb}"
         if self.cases:
@@ -269,6 +273,7 @@ def gallra(engine: Samverkan, store: Store, dry_run: bool = False, limit: int | 
     result = Result(cutoff_of(engine, now), days, dry_run)
     paths = case_personal_paths(engine.forms)
     result.searches = _forget_searches(engine, result.cutoff, dry_run)
+    result.users = _forget_users(engine, result.cutoff, dry_run)
     with engine.db.connect() as conn:
         due = due_cases(conn, result.cutoff, limit)
         if dry_run:
@@ -298,6 +303,34 @@ def _forget_searches(engine: Samverkan, cutoff: datetime, dry_run: bool) -> int:
         if ids and not dry_run:
             conn.execute(s.update().where(s.c.id.in_(ids)).values(terms=[MARKER]))
     return len(ids)
+
+
+def _forget_users(engine: Samverkan, cutoff: datetime, dry_run: bool) -> int:
+    """Blank the name, e-mail and sign-on subject of users deactivated before the cutoff, and the
+    details of the admin events about them. The username stays: the history says who handled a case."""
+    u, e = schema.users, schema.admin_events
+    last_deactivated = (
+        select(e.c.target, func.max(e.c.at).label("at"))
+        .where(e.c.target_kind == "user", e.c.action == "user_deactivated")
+        .group_by(e.c.target)
+        .subquery()
+    )
+    with engine.write() as conn:
+        names = list(
+            conn.execute(
+                select(u.c.username)
+                .join(last_deactivated, last_deactivated.c.target == u.c.username)
+                .where(u.c.active.is_(False), last_deactivated.c.at < cutoff, u.c.display_name != MARKER)
+            ).scalars()
+        )
+        if names and not dry_run:
+            conn.execute(
+                u.update().where(u.c.username.in_(names)).values(display_name=MARKER, email=None, oidc_subject=None)
+            )
+            conn.execute(
+                e.update().where(e.c.target_kind == "user", e.c.target.in_(names)).values(details={"gallrad": True})
+            )
+    return len(names)
 
 
 def _unlink(store: Store, attachment_ids: tuple[str, ...]) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine import attachments, queries, reports, retention, schema
+from engine import accounts, admin, attachments, queries, reports, retention, schema
+from engine.context import SYSTEM
 from engine.db import migrate
 from tests.personal_case import ADA, BO, CISSI, all_text, figures, files_text, filled_case, samverkan
 from tests.samverkansstod import Driver
@@ -148,3 +149,29 @@ def test_the_worker_gallrar_in_its_daily_run(
     assert "gallring: 1 ärenden" in run.stderr
     assert [h["action"] for h in queries.case_history(drive.engine, old)][-1] == "gallrad"
     assert ADA.name not in all_text(drive.engine)
+
+
+def test_users_deactivated_before_the_cutoff_lose_name_and_email(drive: Driver, store: attachments.Store) -> None:
+    accounts.add_user(
+        drive.engine, "lotta.gammal", ["kontaktperson"], display_name="Lotta Gammalsdotter", email="lotta@exempel.se"
+    )
+    accounts.add_user(drive.engine, "mira.ny", ["kontaktperson"], display_name="Mira Nysson", email="mira@exempel.se")
+    accounts.add_user(
+        drive.engine, "kvar.aktiv", ["kontaktperson"], display_name="Kvar Aktivsson", email="kvar@exempel.se"
+    )
+    admin.update_user(drive.engine, SYSTEM, "lotta.gammal", {"email": "lotta.ny@exempel.se"})
+    admin.update_user(drive.engine, SYSTEM, "lotta.gammal", {"active": False})
+    drive.clock.set(drive.clock.now() + FOUR_YEARS)
+    admin.update_user(drive.engine, SYSTEM, "mira.ny", {"active": False})  # deactivated today: kept
+    before = all_text(drive.engine)
+
+    dry = retention.gallra(drive.engine, store, dry_run=True)
+    assert dry.users == 1 and all_text(drive.engine) == before
+    result = retention.gallra(drive.engine, store)
+
+    assert result.users == 1 and any("1 användare" in line for line in result.lines())
+    text = all_text(drive.engine)
+    assert "Lotta Gammalsdotter" not in text and "lotta@exempel.se" not in text and "lotta.ny@exempel.se" not in text
+    assert "Mira Nysson" in text and "Kvar Aktivsson" in text and "kvar@exempel.se" in text
+    assert "lotta.gammal" in text  # the username stays: the history says who handled a case
+    assert retention.gallra(drive.engine, store).users == 0  # idempotent
