@@ -218,7 +218,15 @@ class Draft:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
-Step = Do | Claim | Draft
+@dataclass(frozen=True)
+class Publish:
+    """The kontaktperson shows the granted collaboration on the public page, with these organisations."""
+
+    at: When
+    organisations: tuple[str, ...]
+
+
+Step = Do | Claim | Draft | Publish
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine import attachments, cases, drafts, queries, schema, timers
+from engine import attachments, cases, drafts, publication, queries, schema, timers
 from engine.attachments import Store
 from engine.clock import STOCKHOLM, FixedClock
 from engine.context import Samverkan, User
 from engine.roles import ROLES
-from samverkan_cli.demo_plan import Claim, DemoCase, DemoError, Do, Draft, File, Step, check_order, resolve
+from samverkan_cli.demo_plan import Claim, DemoCase, DemoError, Do, Draft, File, Publish, Step, check_order, resolve
 
 PROCESS = "samverkansstod"
 DEMO_SUFFIX = " (demo)"
@@ -123,6 +123,9 @@ class Replay:
             )
             return
         case_id = self.case_ids[action.case]
+        if isinstance(step, Publish):
+            publication.set_public(self.engine, self.users["kontaktperson"], case_id, True, list(step.organisations))
+            return
         task = self._open_task(case, case_id, step.element)
         user = self.users[task["role"]]
         if isinstance(step, Claim):

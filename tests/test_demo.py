@@ -171,6 +171,19 @@ def test_demo_cases_have_a_handlaggare_and_demo_areas_a_coordinator(built: Built
     assert add_demo_coordination(built.engine) == 0  # a second run leaves them as they are
 
 
+def test_two_granted_collaborations_are_on_the_public_page_after_their_decision(built: Built) -> None:
+    from engine import publication
+
+    shown = {case["title"]: case for case in publication.public_cases(built.engine)}
+    assert set(shown) == {"Rosengård samverkan och mobilisering (demo)", "Malmö Citysamverkan (demo)"}
+    for title, case in shown.items():
+        rows = built.history[title.removesuffix(" (demo)")]
+        published = [h for h in rows if h["action"] == "published"]
+        decided = [h for h in rows if h["action"] == "completed" and h["element_id"] == "namndbeslut"]
+        assert len(published) == 1 and decided and decided[-1]["at"] < published[0]["at"]
+        assert case["granted_sek"] and case["diarienummer"]
+
+
 def test_the_cases_stand_at_every_point_of_the_flow(built: Built) -> None:
     ends = Counter(c["end_event"] for c in built.cases.values() if c["status"] == "completed")
     assert ends == {"slut_avslutat": 1, "slut_avslag": 1, "slut_avstyrkt": 1, "slut_utan_beslut": 1}

@@ -18,7 +18,7 @@ from samverkan_cli.demo_cases.common import (
     planned,
     role,
 )
-from samverkan_cli.demo_plan import ON, DemoCase, Diarie, Do, MonthEnd, MonthStart, Workday
+from samverkan_cli.demo_plan import ON, DemoCase, Diarie, Do, MonthEnd, MonthStart, Publish, Workday
 
 START, END = MonthStart(14), MonthEnd(-9)
 FIRST, SECOND = MonthStart(8), MonthStart(2)
@@ -204,6 +204,7 @@ CASE = DemoCase(
                 "uppfoljningsintervall": "P6M",
             },
         ),
+        Publish(START - 10, ("Malmö Citysamverkan", "Handlare och krögare i city", "Gamla stadens boendeförening")),
         Do(
             "samverkansoverenskommelse",
             START - 10,

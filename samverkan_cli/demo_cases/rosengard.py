@@ -25,7 +25,7 @@ from samverkan_cli.demo_cases.common import (
     role,
 )
 from samverkan_cli.demo_cases.rosengard_report import ACTOR_INPUT, BUDGET_CSV, REPORT
-from samverkan_cli.demo_plan import ON, Cal, DemoCase, Diarie, Do, File, Workday
+from samverkan_cli.demo_plan import ON, Cal, DemoCase, Diarie, Do, File, Publish, Workday
 
 MEETING = Workday(Cal(3, 12, 13))
 START, END = Cal(2, 1, 1), Cal(2, 12, 31)
@@ -211,6 +211,7 @@ CASE = DemoCase(
                 "uppfoljningsintervall": "P12M",
             },
         ),
+        Publish(Cal(2, 1, 16), ("Made in Rosengård", "Rosengård Fastigheter", "BID Malmö", "BRF Ida")),
         Do(
             "samverkansoverenskommelse",
             Cal(2, 1, 16),
