@@ -98,7 +98,7 @@ def case_xml(record: Mapping[str, Any]) -> bytes:
     _el(root, "process", id=case["process_id"], version=str(case["process_version"]))
     _el(root, "status", case["status"])
     _el(root, "slut", case["end_event"] or "")
-    _el(root, "omrade", case["area"] or "")
+    _el(root, "omradeId", case["area"] or "")  # the area's id, as the case stores it
     _el(root, "skapad", case["created_at"])
     _el(root, "avslutad", record["ended_at"] or "")
     _el(root, "skapadAv", case["created_by"])

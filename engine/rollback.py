@@ -10,12 +10,19 @@ from __future__ import annotations
 from engine import processes
 from engine.context import Samverkan, User
 from engine.errors import Forbidden, Invalid
+from engine.inputs import MAX_ID
 
 
 def roll_back(engine: Samverkan, user: User, process_id: str, version: int) -> processes.Deployed:
     if not user.has(*processes.DEPLOYERS):
         raise Forbidden("Endast processägare och administratörer får driftsätta processer.", code="forbidden")
     latest = processes.latest_version(engine, process_id)
+    if not 1 <= version <= min(latest, MAX_ID):
+        raise Invalid(
+            f"Version {version} finns inte.",
+            details=[{"field": "version", "message": f"Ett versionsnummer från 1 till {latest}."}],
+            code="no_such_version",
+        )
     if version == latest:
         raise Invalid(
             f"Version {version} är redan den senaste.",

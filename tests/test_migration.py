@@ -251,6 +251,9 @@ def test_the_api_rolls_back(drive: Driver, api: ApiClient) -> None:
     assert (response.status, response.body) == (201, {"process_id": "samverkansstod", "version": 3, "based_on": 1})
     assert owner.post("/processes/samverkansstod/rollback", {"version": 3}).status == 422
     assert owner.post("/processes/samverkansstod/rollback", {"version": "1"}).status == 422
+    for missing in (4, 2**31):  # beyond the newest, and beyond the column (was a 500 on PostgreSQL)
+        refused = owner.post("/processes/samverkansstod/rollback", {"version": missing})
+        assert (refused.status, refused.body["error"]["code"]) == (422, "no_such_version"), missing
     assert api.as_user("kim2", "kontaktperson").post("/processes/samverkansstod/rollback", {"version": 1}).status == 403
     listed = owner.get("/processes").body
     assert [(v["version"], v["based_on"]) for v in listed if v["process_id"] == "samverkansstod"] == [

@@ -31,7 +31,8 @@ NOW = datetime(2027, 3, 10, 14, 0, tzinfo=STOCKHOLM)
 ROLES = ("kontaktperson", "namndsekreterare", "chef", "processagare", "admin")
 # Links that are files or data, not pages a person reads.
 NOT_PAGES = re.compile(
-    r"^/(static|login|logout|api)\b|/documents/.|/attachments/|[./](json|bpmn|csv|pdf|docx|xml)$|/export"
+    r"^/(static|login|logout|api)\b|/documents/.|/attachments/|[./](json|bpmn|csv|pdf|docx|xml|xlsx|zip)$|/export"
+    r"|/arkiv$"  # the archive package (a ZIP) of a finished case
 )
 RAW = re.compile(r"\{'|\['|=>|\b\d{4}-\d{2}-\d{2}\b")
 
