@@ -81,9 +81,7 @@ def update_user(engine: Samverkan, actor: User, username: str, body: dict[str, A
     if "display_name" in body:
         values["display_name"] = _text(body, "display_name", errors, required=True, limit=400)
     if "active" in body:
-        if not isinstance(body["active"], bool):
-            errors.append({"field": "active", "message": "Ange true eller false."})
-        values["active"] = body["active"]
+        values["active"] = _flag(body, "active", errors)
     if errors:
         raise Invalid("Användaren kunde inte ändras.", details=errors, code="invalid")
     u = schema.users
@@ -135,9 +133,7 @@ def update_area(engine: Samverkan, actor: User, area: str, body: dict[str, Any])
     if "name" in body:
         values["name"] = _text(body, "name", errors, required=True, limit=NAME_LENGTH)
     if "active" in body:
-        if not isinstance(body["active"], bool):
-            errors.append({"field": "active", "message": "Ange true eller false."})
-        values["active"] = body["active"]
+        values["active"] = _flag(body, "active", errors)
     if errors:
         raise Invalid("Området kunde inte ändras.", details=errors, code="invalid")
     a = schema.areas
@@ -238,6 +234,14 @@ def _text(
         errors.append({"field": name, "message": f"Högst {limit} tecken."})
         return None
     return value.strip()
+
+
+def _flag(body: dict[str, Any], name: str, errors: list[dict[str, str]]) -> Any:
+    """The boolean ``name`` as given; anything else is an error (and is never written)."""
+    value = body[name]
+    if not isinstance(value, bool):
+        errors.append({"field": name, "message": "Ange true eller false."})
+    return value
 
 
 def _email(body: dict[str, Any], errors: list[dict[str, str]]) -> str | None:
