@@ -186,8 +186,7 @@ def complete_task(engine: Samverkan, user: User, task_id: str, data: Any) -> dic
         if problems:
             raise Invalid("Uppgifterna är inte kompletta.", details=problems, code="invalid_data")
         step.complete(task_id, data, user.username)
-        saved = step.save(user.username)
-    return case_after(task, step.case_id, saved)
+        return case_after(conn, task, step.case_id, step.save(user.username))
 
 
 def check_may_complete(task: Any, user: User) -> None:
@@ -197,11 +196,11 @@ def check_may_complete(task: Any, user: User) -> None:
         raise Conflict(f"Uppgiften är tagen av {task.assignee}.", code="claimed")
 
 
-def case_after(row: Any, case_id: int, saved: Saved) -> dict[str, Any]:
+def case_after(conn: Connection, row: Any, case_id: int, saved: Saved) -> dict[str, Any]:
     """The case as :func:`queries.get_case` shows it, from the task row's case columns and the save."""
     case = queries.unprefixed(row, "case__")
     case.update(saved.columns, id=case_id)
-    open_tasks = sorted(saved.open_tasks, key=lambda r: (r["created_at"], r["id"]))
+    open_tasks = sorted(saved.tasks.open_rows(conn), key=lambda r: (r["created_at"], r["id"]))
     return queries.case_view(SimpleNamespace(**case), [queries.task_view(SimpleNamespace(**r)) for r in open_tasks])
 
 
@@ -230,7 +229,7 @@ def fire_due_timers_in(
     engine: Samverkan, conn: Connection, case_id: int, now: datetime, *, claimed_by: str | None = None
 ) -> FiredTimers:
     """:func:`fire_due_timers` inside the caller's write transaction (the sweep gives each case a savepoint)."""
-    step = Step.load(engine, conn, case_id, now)
+    step = Step.load(engine, conn, case_id, now, with_state=True)
     fired = step.fire_due()
     if fired:
         step.save("system")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 
 from engine.schema import metadata
 
@@ -36,7 +39,59 @@ def make_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # No pre-ping: it costs a round trip on every checkout; recycle instead so idle
     # connections the server may have dropped are not reused.
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **codec)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **codec)
+    event.listen(engine, "after_cursor_execute", _sync_for_rows)
+    return engine
+
+
+_PIPELINE = "samverkan_pipeline"
+
+
+@contextmanager
+def pipelined(conn: Connection) -> Iterator[None]:
+    """Send the writes inside to PostgreSQL without waiting for each one (psycopg's pipeline mode).
+
+    The statements and their results travel in as few round trips as there are reads among them:
+    a statement that returns rows is sent with everything queued before it, then read. A failing
+    statement raises here at the latest, so the caller's transaction (or savepoint) rolls back
+    as it would have. Read a write's row count with :func:`rowcount` after the block. On SQLite
+    nothing changes.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    driver = conn.connection.driver_connection
+    if driver is None or conn.info.get(_PIPELINE) is not None:
+        yield
+        return
+    try:
+        with driver.pipeline() as pipeline:
+            conn.info[_PIPELINE] = pipeline
+            try:
+                yield
+            finally:
+                del conn.info[_PIPELINE]
+    except driver.Error as err:
+        # A statement's error arrives with the sync, outside SQLAlchemy: raise it as SQLAlchemy would.
+        raise DBAPIError.instance(None, None, err, type(driver).Error) from err
+
+
+def rowcount(result: CursorResult[Any]) -> int:
+    """The rows a write changed, also for one sent in :func:`pipelined` (valid after its block)."""
+    if result.context.dialect.name == "postgresql":
+        return int(result.context.cursor.rowcount)
+    return result.rowcount
+
+
+def _sync_for_rows(conn: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool) -> None:
+    # SQLAlchemy reads a result's columns as soon as the statement ran; in the pipeline they
+    # arrive only with a sync, so a statement that returns rows gets one at once.
+    pipeline = conn.info.get(_PIPELINE)
+    if pipeline is None or context is None or context.compiled is None:
+        return
+    statement = context.compiled.statement
+    if getattr(statement, "is_select", False) or context.compiled.effective_returning:
+        pipeline.sync()
 
 
 WRITE = "samverkan_write"

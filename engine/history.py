@@ -19,7 +19,7 @@ class Event:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-_INSERT = schema.history.insert()  # built once: it is on every step's path
+_INSERT = schema.history.insert().inline()  # built once (on every step's path); inline: no id read back
 
 
 def write(conn: Connection, case_id: int, at: datetime, events: list[Event]) -> None:

@@ -8,13 +8,15 @@ The case row is updated under an optimistic lock, so a concurrent step on the sa
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, CursorResult, bindparam, select
 
 from engine import limits, schema
+from engine.db import rowcount
 from engine.definitions import Definition
 from engine.errors import Conflict, Invalid
 from engine.history import Event
@@ -46,6 +48,8 @@ _TIMER_DUE = (
     schema.timers.update().where(schema.timers.c.id == bindparam("timer_id")).values(due_at=bindparam("due_at"))
 )
 _INSERT_TIMERS = schema.timers.insert()
+# inline: the ids are not read back, so PostgreSQL's pipeline does not wait for them.
+_INSERT_NOTIFICATIONS = schema.notifications.insert().inline()
 _TASK_BY_ID = select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.c.name).where(
     schema.tasks.c.id == bindparam("task_id")
 )
@@ -53,9 +57,12 @@ _TASK_BY_ID = select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.
 
 def update_case(
     conn: Connection, case_id: int, lock_version: int, columns: dict[str, Any], state: dict[str, Any]
-) -> None:
-    """Write the case row and state, moving the lock version on by one."""
-    result = conn.execute(
+) -> CursorResult[Any]:
+    """Write the case row and state, moving the lock version on by one.
+
+    Hand the result to :func:`check_updated` (after the pipeline, when the write is sent in one).
+    """
+    return conn.execute(
         _UPDATE_CASE,
         {
             **columns,
@@ -65,7 +72,11 @@ def update_case(
             "expected_version": lock_version,
         },
     )
-    if result.rowcount != 1:
+
+
+def check_updated(result: CursorResult[Any]) -> None:
+    """:class:`Conflict` when :func:`update_case` found the case at another lock version."""
+    if rowcount(result) != 1:
         raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
 
 
@@ -87,6 +98,19 @@ def move_lock(conn: Connection, case_id: int) -> int:
     return int(conn.execute(_MOVE_LOCK, {"case_id": case_id}).scalar_one())
 
 
+@dataclass(frozen=True)
+class TaskSync:
+    """What :func:`sync_tasks` wrote: the new open task rows, and the ids of those that stayed open."""
+
+    new_rows: list[dict[str, Any]]
+    kept: list[str]
+
+    def open_rows(self, conn: Connection) -> list[dict[str, Any]]:
+        """The case's open task rows; those that stayed open are read (they keep assignee and creation time)."""
+        kept = [dict(row._mapping) for row in conn.execute(_OPEN_TASKS, {"ids": self.kept})] if self.kept else []
+        return kept + self.new_rows
+
+
 def sync_tasks(
     conn: Connection,
     case_id: int,
@@ -97,8 +121,8 @@ def sync_tasks(
     now: datetime,
     actor: str,
     context_of: Callable[[str, str], dict[str, Any] | None],
-) -> list[dict[str, Any]]:
-    """Bring the task index in line with the workflow; returns the case's open task rows.
+) -> TaskSync:
+    """Bring the task index in line with the workflow (writes only: no read waits in the pipeline).
 
     ``indexed`` is what the index held when the step loaded (task id -> due date); ``due`` the
     deadlines by task id; ``context_of(task_id, element_id)`` what a new task's page shows.
@@ -140,9 +164,7 @@ def sync_tasks(
         )
     if new_rows:
         conn.execute(_INSERT_TASKS, new_rows)
-    # Tasks that stay open keep their assignee and creation time: only the index has them.
-    kept_rows = [dict(row._mapping) for row in conn.execute(_OPEN_TASKS, {"ids": kept})] if kept else []
-    return kept_rows + new_rows
+    return TaskSync(new_rows, kept)
 
 
 def sync_timers(
@@ -202,7 +224,7 @@ def write_notifications(conn: Connection, case_id: int, events: list[Event], now
             }
         )
     if rows:
-        conn.execute(schema.notifications.insert(), rows)
+        conn.execute(_INSERT_NOTIFICATIONS, rows)
 
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -102,6 +103,10 @@ def preview(engine: Samverkan, user: User, process_id: str, from_version: Any, t
     return outcome
 
 
+MOVERS = 3
+"""Cases moved side by side on PostgreSQL (each its own transaction and pooled connection)."""
+
+
 def migrate(
     engine: Samverkan,
     user: User,
@@ -120,34 +125,41 @@ def migrate(
             code="invalid_cases",
         )
     planned = preview(engine, user, process_id, from_version, to_version)
-    chosen = planned.movable if case_ids is None else [i for i in planned.movable if i in set(case_ids)]
-    result = Outcome(blocked=[b for b in planned.blocked if case_ids is None or b["case_id"] in set(case_ids)])
+    wanted = None if case_ids is None else set(case_ids)
+    chosen = planned.movable if wanted is None else [i for i in planned.movable if i in wanted]
+    result = Outcome(blocked=[b for b in planned.blocked if wanted is None or b["case_id"] in wanted])
+    known = set(planned.movable) | {b["case_id"] for b in planned.blocked}
     for case_id in case_ids or []:
-        if case_id not in planned.movable and all(b["case_id"] != case_id for b in planned.blocked):
+        if case_id not in known:
             result.block(case_id, f"Ärendet är inte ett pågående ärende på version {from_version} av {process_id}.")
     with engine.db.connect() as conn:
         rules = rules_for(engine, conn, process_id, from_version, to_version)
-    for case_id in chosen:
+
+    def attempt(case_id: int) -> str | None:
+        """Why the case did not move, or None when it did."""
         try:
             move_case(engine, user, case_id, rules)
         except Unmovable as err:
-            result.block(case_id, err.reason)
+            return err.reason
         except DomainError as err:  # changed meanwhile (a stale lock), finished, or its data refused
-            result.block(case_id, err.message)
+            return err.message
         except SQLAlchemyError:  # the transaction rolled back whole
             log.exception("moving case %s to version %s failed", case_id, to_version)
-            result.block(case_id, "Databasen avbröt flytten; ärendet är oförändrat. Försök igen senare.")
-        else:
-            result.movable.append(case_id)
+            return "Databasen avbröt flytten; ärendet är oförändrat. Försök igen senare."
+        return None
+
+    # PostgreSQL takes several moves at once: one computes while another waits for the database.
+    # SQLite has one writer at a time, so there the cases move one after the other.
+    movers = MOVERS if engine.db.dialect.name == "postgresql" and len(chosen) > 1 else 1
+    with ThreadPoolExecutor(max_workers=movers, thread_name_prefix="flytt") as pool:
+        for case_id, reason in zip(chosen, pool.map(attempt, chosen), strict=True):
+            if reason is None:
+                result.movable.append(case_id)
+            else:
+                result.block(case_id, reason)
     return result
 
 
-_CASE_NOW = select(schema.cases.c.process_id, schema.cases.c.process_version, schema.cases.c.status).where(
-    schema.cases.c.id == bindparam("case_id")
-)
-_SET_VERSION = (
-    schema.cases.update().where(schema.cases.c.id == bindparam("case_id")).values(process_version=bindparam("version"))
-)
 _LAST_STEP = select(schema.cases.c.updated_at).where(schema.cases.c.id == bindparam("case_id"))
 _OPENED = select(schema.tasks.c.id, schema.tasks.c.created_at).where(
     schema.tasks.c.case_id == bindparam("case_id"), schema.tasks.c.state == "open"
@@ -160,15 +172,16 @@ def move_case(engine: Samverkan, user: User, case_id: int, rules: Rules) -> None
     a, b = rules.a.process_id, rules.to_version
     from_version = rules.from_version
     with engine.write() as conn:
-        row = conn.execute(_CASE_NOW, {"case_id": case_id}).first()
-        if row is None or (row.process_id, row.process_version, row.status) != (a, from_version, ACTIVE):
+        try:
+            step = Step.load(engine, conn, case_id, now, with_state=True)
+        except NotFound:
+            step = None
+        if step is None or (step.process, step.status_at_load) != ((a, from_version), ACTIVE):
             raise Conflict("Ärendet har ändrats sedan förhandsvisningen.", code="stale")
-        step = Step.load(engine, conn, case_id, now)
         started = _start_instants(conn, case_id)
-        step.retarget(rules.b, lambda workflow: retarget(engine.runtime, workflow, rules, started))
+        step.retarget(rules.b, lambda workflow: retarget(engine.runtime, workflow, rules, started), version=b)
         step.record(Event("migrated", user.username, None, {"from": from_version, "to": b}))
         step.save(user.username)
-        conn.execute(_SET_VERSION, {"case_id": case_id, "version": b})
 
 
 def _start_instants(conn: Connection, case_id: int) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -24,7 +24,6 @@ from engine.step import ACTIVE, Step
 REPAIRERS = ("admin",)
 CANCELLED = "cancelled"
 _WAITING = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-_STATUS = select(schema.cases.c.status).where(schema.cases.c.id == bindparam("case_id"))
 
 
 def _checked(user: User, reason: Any) -> str:
@@ -41,7 +40,7 @@ def _checked(user: User, reason: Any) -> str:
 
 def _load_active(engine: Samverkan, conn: Any, case_id: int) -> Step:
     step = Step.load(engine, conn, case_id, engine.now())
-    if conn.execute(_STATUS, {"case_id": case_id}).scalar_one() != ACTIVE:
+    if step.status_at_load != ACTIVE:
         raise Conflict("Ärendet är inte pågående.", code="not_active")
     return step
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from engine import figures, history, indexes, metrics, schema
 from engine.context import Samverkan
+from engine.db import pipelined
 from engine.definitions import Definition
 from engine.errors import Conflict, NotFound
 from engine.history import Event
@@ -47,18 +48,27 @@ _TASK_WITH_CASE = (
     .join(schema.cases, schema.cases.c.id == schema.tasks.c.case_id)
     .where(schema.tasks.c.id == bindparam("task_id"))
 )
-_CASE = select(schema.cases.c.process_id, schema.cases.c.process_version, schema.cases.c.lock_version).where(
-    schema.cases.c.id == bindparam("case_id")
+_CASE_COLUMNS = (
+    schema.cases.c.process_id,
+    schema.cases.c.process_version,
+    schema.cases.c.lock_version,
+    schema.cases.c.status,
 )
+_CASE = select(*_CASE_COLUMNS).where(schema.cases.c.id == bindparam("case_id"))
+# For work on cases that are rarely in the workflow cache (timers, moves): the state comes along.
+_CASE_WITH_STATE = select(*_CASE_COLUMNS, schema.cases.c.state).where(schema.cases.c.id == bindparam("case_id"))
 _STATE = select(schema.cases.c.state).where(schema.cases.c.id == bindparam("case_id"))
+_SET_VERSION = (
+    schema.cases.update().where(schema.cases.c.id == bindparam("case_id")).values(process_version=bindparam("version"))
+)
 
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save wrote: the case columns besides its state, and the case's open task rows."""
+    """What a save wrote: the case columns besides its state, and the task index's change."""
 
     columns: dict[str, Any]
-    open_tasks: list[dict[str, Any]]
+    tasks: indexes.TaskSync
 
 
 class Step:
@@ -90,22 +100,33 @@ class Step:
         self._indexed_timers = {t.id: t.due_at for t in loaded.timers}
         self._fired_at_load = {t.id for t in loaded.fired_timers}
         self._current: Snapshot | None = loaded
+        self._new_version: int | None = None
+        # Of the case row as loaded (set by :meth:`load`): its status, its process and version.
+        self.status_at_load = ACTIVE
+        self.process: tuple[str, int] | None = None
 
     # --- loading ---------------------------------------------------------------------------
     @classmethod
-    def load(cls, engine: Samverkan, conn: Connection, case_id: int, now: datetime) -> Step:
-        row = conn.execute(_CASE, {"case_id": case_id}).first()
+    def load(
+        cls, engine: Samverkan, conn: Connection, case_id: int, now: datetime, *, with_state: bool = False
+    ) -> Step:
+        """The case's step; ``with_state`` reads the stored state in the same query (for a case
+        that is likely not cached), else only when the cache has no copy of this lock version."""
+        with pipelined(conn):  # on PostgreSQL the transaction's BEGIN travels with the read
+            row = conn.execute(_CASE_WITH_STATE if with_state else _CASE, {"case_id": case_id}).first()
         if row is None:
             raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
-        return cls._loaded(
+        step = cls._loaded(
             engine,
             conn,
             case_id,
             (row.process_id, row.process_version),
             row.lock_version,
-            lambda: conn.execute(_STATE, {"case_id": case_id}).scalar_one(),
+            (lambda: row.state) if with_state else (lambda: conn.execute(_STATE, {"case_id": case_id}).scalar_one()),
             now,
         )
+        step.status_at_load, step.process = row.status, (row.process_id, row.process_version)
+        return step
 
     @classmethod
     def for_task(cls, engine: Samverkan, conn: Connection, task_id: str, now: datetime) -> tuple[Any, Step]:
@@ -215,12 +236,18 @@ class Step:
             self.run()
         return retried
 
-    def retarget(self, definition: Definition, change: Callable[[BpmnWorkflow], BpmnWorkflow]) -> None:
-        """Move the workflow to another version of its process (``change`` gives it re-pointed); saved as any step.
+    def retarget(
+        self, definition: Definition, change: Callable[[BpmnWorkflow], BpmnWorkflow], *, version: int | None = None
+    ) -> None:
+        """Re-point the workflow (``change`` gives it re-pointed) at ``definition``; saved as any step.
+
+        ``version``: the process version ``definition`` is, when the case moves to another one;
+        the save records it on the case row.
 
         The indexes still hold what was loaded, so the save brings them in line with the new version.
         """
         self._workflow = change(self._workflow)
+        self._new_version = version if version is not None else self._new_version
         self.definition = definition
         self._current = None
 
@@ -274,29 +301,36 @@ class Step:
             "incident": incident,
             "updated_at": now,
         }
-        indexes.update_case(conn, self.case_id, self._lock_version, columns, engine.runtime.dump(self._workflow))
-        open_rows = indexes.sync_tasks(
-            conn,
-            self.case_id,
-            definition,
-            self._indexed_tasks,
-            snapshot.open_tasks,
-            # A deadline that passed during this step (a catch-up) is still the task's deadline.
-            _due_dates(definition, [*snapshot.timers, *fired]),
-            now,
-            actor,
-            self._context_of,
-        )
-        indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
-        history.write(conn, self.case_id, now, events)
-        if (spec := definition.profile.figures) is not None and figures.touches(spec, events):
-            figures.refresh(conn, spec, self.case_id, events, now)
-        indexes.write_notifications(conn, self.case_id, events, now)
+        # One round trip on PostgreSQL for all of it (and one more for each read among the writes).
+        with pipelined(conn):
+            updated = indexes.update_case(
+                conn, self.case_id, self._lock_version, columns, engine.runtime.dump(self._workflow)
+            )
+            tasks = indexes.sync_tasks(
+                conn,
+                self.case_id,
+                definition,
+                self._indexed_tasks,
+                snapshot.open_tasks,
+                # A deadline that passed during this step (a catch-up) is still the task's deadline.
+                _due_dates(definition, [*snapshot.timers, *fired]),
+                now,
+                actor,
+                self._context_of,
+            )
+            indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
+            history.write(conn, self.case_id, now, events)
+            if (spec := definition.profile.figures) is not None and figures.touches(spec, events):
+                figures.refresh(conn, spec, self.case_id, events, now)
+            indexes.write_notifications(conn, self.case_id, events, now)
+            if self._new_version is not None:
+                conn.execute(_SET_VERSION, {"case_id": self.case_id, "version": self._new_version})
+        indexes.check_updated(updated)
         self._saved = True
         workflow, lock_version = self._workflow, self._lock_version + 1
         engine.after_commit(conn, lambda: engine.workflows.put(self.case_id, lock_version, workflow))
         engine.after_commit(conn, lambda: metrics.count_steps(e.action for e in events))
-        return Saved(columns, open_rows)
+        return Saved(columns, tasks)
 
     def _timer_events(self, fired: list[WaitingTimer]) -> list[Event]:
         """History for the timers that fired in this step (not those cancelled with their task).

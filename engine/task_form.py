@@ -194,7 +194,7 @@ def _complete(
         return problems, None
     step.complete(task_id, data, user.username)
     saved = step.save(user.username)
-    return [], cases.case_after(task, step.case_id, saved)
+    return [], cases.case_after(conn, task, step.case_id, saved)
 
 
 def _with_files(value: Any, store_upload: Callable[[str, Upload], Any], path: str) -> Any:
