@@ -22,7 +22,7 @@ from engine.history import Event
 from engine.processes import latest_version
 from engine.step import ACTIVE, Saved, Step
 from engine.task_access import check_open_for, task_row
-from engine.timer_claims import release_claims
+from engine.timer_claims import hand_back
 
 STARTERS = ("kontaktperson", "admin")
 RELEASERS = ("chef", "admin")
@@ -212,28 +212,35 @@ class FiredTimers:
     released: list[str]
 
 
-def fire_due_timers(
-    engine: Samverkan, case_id: int, now: datetime | None = None, *, claimed_by: str | None = None
-) -> FiredTimers:
+def fire_due_timers(engine: Samverkan, case_id: int, now: datetime | None = None) -> FiredTimers:
     """Fire every timer of one case due by ``now`` (default: the engine clock), in due order.
 
-    A failing script raises :class:`engine.runtime.StepError` and nothing is saved. Timer rows
-    claimed by ``claimed_by`` (a sweep's token) that did not fire (moved, or not due after all)
-    are handed back to ``waiting`` in the same transaction.
+    A failing script raises :class:`engine.runtime.StepError` and nothing is saved.
     """
     with engine.write() as conn:
-        return fire_due_timers_in(engine, conn, case_id, now or engine.now(), claimed_by=claimed_by)
+        return fire_due_timers_in(engine, conn, case_id, now or engine.now())
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Timer rows of one case a sweep claimed (``firing`` under its token)."""
+
+    token: str
+    ids: list[str]
 
 
 def fire_due_timers_in(
-    engine: Samverkan, conn: Connection, case_id: int, now: datetime, *, claimed_by: str | None = None
+    engine: Samverkan, conn: Connection, case_id: int, now: datetime, claim: Claim | None = None
 ) -> FiredTimers:
-    """:func:`fire_due_timers` inside the caller's write transaction (the sweep gives each case a savepoint)."""
+    """:func:`fire_due_timers` inside the caller's write transaction (the sweep gives each case a savepoint).
+
+    Rows of ``claim`` that did not fire (moved, or not due after all) are handed back to
+    ``waiting`` in the same transaction; the fired ones are gone with the step's save.
+    """
     step = Step.load(engine, conn, case_id, now, with_state=True)
     fired = step.fire_due()
-    if fired:
-        step.save("system")
-    released = release_claims(conn, case_id, claimed_by) if claimed_by else []
+    gone = set(step.save("system").timers_gone) if fired else set()
+    released = hand_back(conn, claim.token, [i for i in claim.ids if i not in gone]) if claim else []
     return FiredTimers(fired, released)
 
 

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.sql.elements import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
 
 from engine.schema import metadata
 
@@ -53,9 +55,9 @@ def pipelined(conn: Connection) -> Iterator[None]:
 
     The statements and their results travel in as few round trips as there are reads among them:
     a statement that returns rows is sent with everything queued before it, then read. A failing
-    statement raises here at the latest, so the caller's transaction (or savepoint) rolls back
-    as it would have. Read a write's row count with :func:`rowcount` after the block. On SQLite
-    nothing changes.
+    statement raises at the next sync (a read, :func:`sync`, :func:`rowcount`, or the block's end),
+    so the caller's transaction or savepoint rolls back as it would have. Inside an open pipeline
+    the block adds nothing. On SQLite nothing changes.
     """
     if conn.dialect.name != "postgresql":
         yield
@@ -71,27 +73,49 @@ def pipelined(conn: Connection) -> Iterator[None]:
                 yield
             finally:
                 del conn.info[_PIPELINE]
-    except driver.Error as err:
-        # A statement's error arrives with the sync, outside SQLAlchemy: raise it as SQLAlchemy would.
-        raise DBAPIError.instance(None, None, err, type(driver).Error) from err
+    except psycopg.Error as err:
+        raise _as_sqlalchemy(err) from err
 
 
-def rowcount(result: CursorResult[Any]) -> int:
-    """The rows a write changed, also for one sent in :func:`pipelined` (valid after its block)."""
-    if result.context.dialect.name == "postgresql":
-        return int(result.context.cursor.rowcount)
-    return result.rowcount
+def rowcount(conn: Connection, result: CursorResult[Any]) -> int:
+    """The rows a write changed, also for one sent in :func:`pipelined` (the pipeline is synced first)."""
+    if conn.dialect.name != "postgresql":
+        return result.rowcount
+    sync(conn)
+    return int(result.context.cursor.rowcount)
+
+
+def sync(conn: Connection) -> None:
+    """Inside :func:`pipelined`: send what is queued and wait for it (its errors raise here)."""
+    pipeline = conn.info.get(_PIPELINE)
+    if pipeline is None:
+        return
+    try:
+        pipeline.sync()
+    except psycopg.Error as err:
+        raise _as_sqlalchemy(err) from err
+
+
+def _as_sqlalchemy(err: psycopg.Error) -> StatementError:
+    """A driver error that arrived with a sync, outside SQLAlchemy, as SQLAlchemy would raise it."""
+    return DBAPIError.instance(None, None, err, psycopg.Error)
+
+
+# Statements that return nothing to wait for: writes without RETURNING, and savepoints.
+_NO_ROWS = (SavepointClause, ReleaseSavepointClause, RollbackToSavepointClause)
 
 
 def _sync_for_rows(conn: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool) -> None:
     # SQLAlchemy reads a result's columns as soon as the statement ran; in the pipeline they
-    # arrive only with a sync, so a statement that returns rows gets one at once.
+    # arrive only with a sync, so a statement that may return rows gets one at once.
     pipeline = conn.info.get(_PIPELINE)
-    if pipeline is None or context is None or context.compiled is None:
+    if pipeline is None:
         return
-    statement = context.compiled.statement
-    if getattr(statement, "is_select", False) or context.compiled.effective_returning:
-        pipeline.sync()
+    compiled = context.compiled if context is not None else None
+    if compiled is not None and not compiled.effective_returning:
+        if compiled.isinsert or compiled.isupdate or compiled.isdelete or isinstance(compiled.statement, _NO_ROWS):
+            return
+    sync(conn)
 
 
 WRITE = "samverkan_write"

@@ -74,9 +74,9 @@ def update_case(
     )
 
 
-def check_updated(result: CursorResult[Any]) -> None:
+def check_updated(conn: Connection, result: CursorResult[Any]) -> None:
     """:class:`Conflict` when :func:`update_case` found the case at another lock version."""
-    if rowcount(result) != 1:
+    if rowcount(conn, result) != 1:
         raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
 
 
@@ -169,8 +169,11 @@ def sync_tasks(
 
 def sync_timers(
     conn: Connection, case_id: int, definition: Definition, indexed: dict[str, datetime], timers: list[WaitingTimer]
-) -> None:
-    """Bring the timer index in line with the workflow's waiting timers (``indexed``: id -> due at load)."""
+) -> list[str]:
+    """Bring the timer index in line with the workflow's waiting timers (``indexed``: id -> due at load).
+
+    Returns the ids of the rows it deleted (timers that fired or were cancelled).
+    """
     waiting = {timer.id: timer for timer in timers}
     gone = [timer_id for timer_id in indexed if timer_id not in waiting]
     if gone:
@@ -196,6 +199,7 @@ def sync_timers(
         )
     if rows:
         conn.execute(_INSERT_TIMERS, rows)
+    return gone
 
 
 def write_notifications(conn: Connection, case_id: int, events: list[Event], now: datetime) -> None:

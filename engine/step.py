@@ -69,6 +69,7 @@ class Saved:
 
     columns: dict[str, Any]
     tasks: indexes.TaskSync
+    timers_gone: list[str]
 
 
 class Step:
@@ -318,19 +319,19 @@ class Step:
                 actor,
                 self._context_of,
             )
-            indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
+            gone = indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
             history.write(conn, self.case_id, now, events)
             if (spec := definition.profile.figures) is not None and figures.touches(spec, events):
                 figures.refresh(conn, spec, self.case_id, events, now)
             indexes.write_notifications(conn, self.case_id, events, now)
             if self._new_version is not None:
                 conn.execute(_SET_VERSION, {"case_id": self.case_id, "version": self._new_version})
-        indexes.check_updated(updated)
+        indexes.check_updated(conn, updated)
         self._saved = True
         workflow, lock_version = self._workflow, self._lock_version + 1
         engine.after_commit(conn, lambda: engine.workflows.put(self.case_id, lock_version, workflow))
         engine.after_commit(conn, lambda: metrics.count_steps(e.action for e in events))
-        return Saved(columns, tasks)
+        return Saved(columns, tasks, gone)
 
     def _timer_events(self, fired: list[WaitingTimer]) -> list[Event]:
         """History for the timers that fired in this step (not those cancelled with their task).

@@ -11,17 +11,19 @@ from engine import schema
 WAITING, FIRING = "waiting", "firing"
 
 
-def release_claims(conn: Connection, case_id: int, token: str) -> list[str]:
-    """Hand back a case's timer rows claimed by ``token`` that are still ``firing``; returns their ids."""
-    t = schema.timers
-    return list(
+def hand_back(conn: Connection, token: str, ids: list[str]) -> list[str]:
+    """Hand back the named rows claimed by ``token`` that are still ``firing``; returns ``ids``.
+
+    Nothing is read back, so on PostgreSQL it travels in the pipeline with the step's writes.
+    """
+    if ids:
+        t = schema.timers
         conn.execute(
             t.update()
-            .where(t.c.case_id == case_id, t.c.claimed_by == token, t.c.state == FIRING)
+            .where(t.c.id.in_(ids), t.c.claimed_by == token, t.c.state == FIRING)
             .values(state=WAITING, claimed_by=None, claimed_at=None)
-            .returning(t.c.id)
-        ).scalars()
-    )
+        )
+    return ids
 
 
 def release_rows(conn: Connection, token: str, ids: Iterable[str]) -> list[str]:
