@@ -12,25 +12,21 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import create_pg_schema, drop_pg_schema, percentiles, schema_url  # noqa: E402
 from engine import accounts, cases, queries  # noqa: E402
 from engine.context import Samverkan, User  # noqa: E402
 from samverkan_cli.main import init  # noqa: E402
 from samverkan_cli.sample import sample_data  # noqa: E402
 
-PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 LEVELS = {1: 200, 4: 400, 16: 800}  # concurrent clients: completions
 KP = User("bench", frozenset({"kontaktperson"}))
@@ -146,23 +142,20 @@ def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, objec
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - wall
-    ordered = sorted(latencies)
+    p50, p95 = percentiles(latencies)
     return {
         "clients": clients,
-        "n": len(ordered),
+        "n": len(latencies),
         "errors": len(errors),
-        "p50_ms": statistics.median(ordered) * 1000,
-        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
-        "per_s": len(ordered) / wall,
+        "p50_ms": p50 * 1000,
+        "p95_ms": p95 * 1000,
+        "per_s": len(latencies) / wall,
     }
 
 
 def main() -> None:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    url = f"{PG}?options=-csearch_path%3D{name}"
+    name = create_pg_schema()
+    url = schema_url(name)
     server = None
     try:
         token, task_ids, data = _prepare(url, sum(LEVELS.values()))
@@ -187,8 +180,7 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        drop_pg_schema(name)
     print(f"POST /api/v1/tasks/{{id}}/complete over HTTP, gunicorn {WORKERS} sync workers, PostgreSQL")
     print(f"{'clients':>8}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'per s':>9}{'CPU ms':>9}")
     for row in rows:

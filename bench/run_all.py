@@ -29,7 +29,7 @@ PEER = "spiff-arena, ../shared/notes/peers.md"
 
 def _scripts() -> list[Path]:
     # profile_* scripts print call trees for reading, not figures: run them by hand.
-    found = {p.stem: p for p in HERE.glob("*.py") if p.stem not in ("run_all", "__init__")}
+    found = {p.stem: p for p in HERE.glob("*.py") if p.stem not in ("run_all", "__init__", "common")}
     found = {name: p for name, p in found.items() if not name.startswith("profile_")}
     return [found[name] for name in ORDER if name in found] + [
         p for name, p in sorted(found.items()) if name not in ORDER
