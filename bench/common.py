@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Connection, create_engine, select, text
 
 from engine import accounts, schema
 from engine.context import Samverkan
@@ -28,25 +28,38 @@ def schema_url(name: str) -> str:
     return f"{PG}?options=-csearch_path%3D{name}"
 
 
-def create_pg_schema(prefix: str = "bench") -> str:
-    """A new, empty schema ``{prefix}_xxxxxxxx``; returns its name (drop it with ``drop_pg_schema``)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+def _admin(statement: str) -> None:
+    """Run one statement on ``PG`` outside a transaction."""
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+            conn.execute(text(statement))
     finally:
         admin.dispose()
+
+
+def create_pg_schema(prefix: str = "bench") -> str:
+    """A new, empty schema ``{prefix}_xxxxxxxx``; returns its name (drop it with ``drop_pg_schema``)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    _admin(f'CREATE SCHEMA "{name}"')
     return name
 
 
 def drop_pg_schema(name: str) -> None:
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    finally:
-        admin.dispose()
+    _admin(f'DROP SCHEMA "{name}" CASCADE')
+
+
+def schema_bytes(conn: Connection) -> int:
+    """PostgreSQL: bytes of the current schema's tables with their indexes and TOAST."""
+    return int(
+        conn.execute(
+            text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+        ).scalar_one()
+    )
 
 
 @contextmanager
@@ -93,6 +106,16 @@ def with_token(app: Any, token: str) -> Any:
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
+
+
+def chef_clients(engine: Samverkan) -> tuple[Any, Any]:
+    """A new user `chef` (role chef) on the app: a logged-in page client and an API client with a token."""
+    from web import create_app
+
+    accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
+    token = accounts.new_token(engine, "chef")
+    app = create_app({"TESTING": True}, engine=engine)
+    return logged_in(app, engine, "chef"), with_token(app, token)
 
 
 def copy_cases(engine: Samverkan, templates: list[int], count: int) -> None:

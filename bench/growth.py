@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 import orjson  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bench.common import PG, logged_in, percentiles, pg_schema, with_token  # noqa: E402
+from bench.common import PG, logged_in, percentiles, pg_schema, schema_bytes, with_token  # noqa: E402
 from engine import accounts, cases, processes, queries, reference, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import SYSTEM, Samverkan, User  # noqa: E402
@@ -283,15 +283,7 @@ def growth(url: str, small: int, big: int, active: int, requests: int) -> dict[s
 def size_of(engine: Samverkan) -> int:
     with engine.db.connect() as conn:
         if conn.dialect.name == "postgresql":
-            return int(
-                conn.execute(
-                    text(
-                        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
-                        " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-                    )
-                ).scalar_one()
-            )
+            return schema_bytes(conn)
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(Path(str(engine.db.url.database)).stat().st_size)
 

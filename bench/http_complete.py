@@ -16,6 +16,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +66,24 @@ def _wait_for(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+@contextmanager
+def gunicorn(url: str, workers: int) -> Iterator[tuple[int, int]]:
+    """gunicorn with ``workers`` sync workers on ``url`` (this checkout's code); yields its port and master's pid."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SAMVERKAN_SECRET_KEY": "bench"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "web:create_app()"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        _wait_for(port)
+        yield port, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -103,37 +123,52 @@ def worker_rss_mb(master: int) -> float:
     return largest / 1024
 
 
+class Client:
+    """One HTTP connection that completes tasks with the same data (a new connection after an error)."""
+
+    def __init__(self, port: int, token: str, data: dict[str, object]) -> None:
+        self.port = port
+        self.body = json.dumps({"data": data}).encode()
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def complete(self, task_id: str) -> int:
+        """The response's status, 0 when the connection failed."""
+        try:
+            self.conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body=self.body, headers=self.headers)
+            response = self.conn.getresponse()
+            response.read()
+            return response.status
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, object], clients: int) -> dict[str, float]:
-    body = json.dumps({"data": data}).encode()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
     queue = list(task_ids)
 
     def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        http_client = Client(port, token, data)
         while True:
             with lock:
                 if not queue:
                     break
                 task_id = queue.pop()
             start = time.perf_counter()
-            try:
-                conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (http.client.HTTPException, OSError):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
+            status = http_client.complete(task_id)
             elapsed = time.perf_counter() - start
             with lock:
                 latencies.append(elapsed)
                 if status != 200:
                     errors.append(status)
-        conn.close()
+        http_client.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     wall = time.perf_counter()
@@ -156,30 +191,19 @@ def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, objec
 def main() -> None:
     name = create_pg_schema()
     url = schema_url(name)
-    server = None
     try:
         token, task_ids, data = _prepare(url, sum(LEVELS.values()))
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SAMVERKAN_SECRET_KEY": "bench"}
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "web:create_app()"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        _wait_for(port)
-        rows = []
-        for clients, count in LEVELS.items():
-            batch, task_ids = task_ids[:count], task_ids[count:]
-            _run_level(port, token, batch[:20], data, clients)  # warm the workers' caches
-            cpu = server_cpu_seconds(server.pid)
-            row = _run_level(port, token, batch[20:], data, clients)
-            row["server_cpu_ms"] = (server_cpu_seconds(server.pid) - cpu) / row["n"] * 1000
-            rows.append(row)
-        rss = worker_rss_mb(server.pid)
+        with gunicorn(url, WORKERS) as (port, master):
+            rows = []
+            for clients, count in LEVELS.items():
+                batch, task_ids = task_ids[:count], task_ids[count:]
+                _run_level(port, token, batch[:20], data, clients)  # warm the workers' caches
+                cpu = server_cpu_seconds(master)
+                row = _run_level(port, token, batch[20:], data, clients)
+                row["server_cpu_ms"] = (server_cpu_seconds(master) - cpu) / row["n"] * 1000
+                rows.append(row)
+            rss = worker_rss_mb(master)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         drop_pg_schema(name)
     print(f"POST /api/v1/tasks/{{id}}/complete over HTTP, gunicorn {WORKERS} sync workers, PostgreSQL")
     print(f"{'clients':>8}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'per s':>9}{'CPU ms':>9}")

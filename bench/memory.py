@@ -14,10 +14,7 @@ Usage: .venv/bin/python bench/memory.py [--cases 10000] [--every 1000]
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,8 +24,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import copy_cases, create_pg_schema, drop_pg_schema, schema_url  # noqa: E402
-from bench.http_complete import _free_port, _wait_for, worker_rss_mb  # noqa: E402
+from bench.common import copy_cases, create_pg_schema, drop_pg_schema, schema_bytes, schema_url  # noqa: E402
+from bench.http_complete import Client, gunicorn, worker_rss_mb  # noqa: E402
 from engine import accounts, cases, schema  # noqa: E402
 from engine.context import Samverkan, User  # noqa: E402
 from samverkan_cli.main import init  # noqa: E402
@@ -40,17 +37,8 @@ ELEMENT = "registrera_initiativ"
 
 
 def _size(engine: Samverkan) -> int:
-    """Bytes of the current schema's tables with their indexes and TOAST."""
     with engine.db.connect() as conn:
-        return int(
-            conn.execute(
-                text(
-                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
-                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-                )
-            ).scalar_one()
-        )
+        return schema_bytes(conn)
 
 
 def _prepare(url: str, count: int) -> tuple[str, list[str], dict[str, object], int]:
@@ -86,27 +74,17 @@ def _complete_all(
     port: int, master: int, token: str, task_ids: list[str], data: dict[str, object], every: int
 ) -> tuple[list[tuple[int, float]], list[int]]:
     """Complete each task over HTTP in turn; returns [(completions, worker RSS MB)] and the errors seen."""
-    body = json.dumps({"data": data}).encode()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    client = Client(port, token, data)
     samples = [(0, worker_rss_mb(master))]
     errors: list[int] = []
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for n, task_id in enumerate(task_ids, start=1):
-        try:
-            conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-        except (http.client.HTTPException, OSError):
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            status = 0
+        status = client.complete(task_id)
         if status != 200:
             errors.append(status)
         if n % every == 0 or n == len(task_ids):
             samples.append((n, worker_rss_mb(master)))
             print(f"  {n:>7,} fullföljda, arbetarens RSS {samples[-1][1]:.0f} MB", flush=True)
-    conn.close()
+    client.close()
     return samples, errors
 
 
@@ -132,27 +110,16 @@ def main() -> None:
     args = parser.parse_args()
     name = create_pg_schema("bench_memory")
     url = schema_url(name)
-    server = None
     try:
         began = time.perf_counter()
         token, task_ids, data, empty = _prepare(url, args.cases)
         print(f"{args.cases:,} ärenden vid `{ELEMENT}` inlagda på {time.perf_counter() - began:.0f} s", flush=True)
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SAMVERKAN_SECRET_KEY": "bench"}
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "web:create_app()"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        _wait_for(port)
-        began = time.perf_counter()
-        samples, errors = _complete_all(port, server.pid, token, task_ids, data, args.every)
-        seconds = time.perf_counter() - began
+        with gunicorn(url, 1) as (port, master):
+            began = time.perf_counter()
+            samples, errors = _complete_all(port, master, token, task_ids, data, args.every)
+            seconds = time.perf_counter() - began
         stored = _stored(url, args.cases, empty)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         drop_pg_schema(name)
     rss = samples[-1][1]
     print(f"\nPOST /api/v1/tasks/{{id}}/complete, {args.cases:,} ärenden, ett var, gunicorn 1 sync worker, PostgreSQL")

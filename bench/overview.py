@@ -23,12 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import logged_in, optional_pg_schema, percentiles, with_token  # noqa: E402
-from engine import accounts, processes, reference, schema  # noqa: E402
+from bench.common import chef_clients, optional_pg_schema, percentiles  # noqa: E402
+from engine import processes, reference, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import SYSTEM, Samverkan  # noqa: E402
 from engine.db import create_schema, make_engine  # noqa: E402
-from web import create_app  # noqa: E402
 
 NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
 PATHS = ("/overview", "/api/v1/overview", "/areas")
@@ -115,21 +114,24 @@ def analyze(engine: Samverkan) -> None:
         conn.exec_driver_sql(f"ANALYZE {tables}" if conn.dialect.name == "postgresql" else "ANALYZE")
 
 
-def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tuple[float, float]]:
+def empty_engine(url: str) -> Samverkan:
+    """An engine at NOW on ``url`` with the tables and the example areas, nothing else."""
     engine = Samverkan(db=make_engine(url), clock=FixedClock(NOW))
+    create_schema(engine.db)
+    reference.load_example_areas(engine)
+    return engine
+
+
+def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tuple[float, float]]:
+    engine = empty_engine(url)
     try:
-        create_schema(engine.db)
-        reference.load_example_areas(engine)
         started = time.perf_counter()
         populate(engine, cases)
         if fresh_stats:
             analyze(engine)
         elapsed = time.perf_counter() - started
         print(f"{cases} aktiva ärenden inlagda på {elapsed:.1f} s ({engine.db.dialect.name})", flush=True)
-        accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
-        token = accounts.new_token(engine, "chef")
-        app = create_app({"TESTING": True}, engine=engine)
-        page, api = logged_in(app, engine, "chef"), with_token(app, token)
+        page, api = chef_clients(engine)
         results = {}
         for path in PATHS:
             client = api if path.startswith("/api/") else page

@@ -25,13 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import logged_in, optional_pg_schema, percentiles, with_token  # noqa: E402
-from bench.overview import NOW, analyze  # noqa: E402
-from engine import accounts, processes, reference, schema  # noqa: E402
-from engine.clock import FixedClock  # noqa: E402
+from bench.common import chef_clients, optional_pg_schema, percentiles  # noqa: E402
+from bench.overview import NOW, analyze, empty_engine  # noqa: E402
+from engine import processes, reference, schema  # noqa: E402
 from engine.context import SYSTEM, Samverkan  # noqa: E402
-from engine.db import create_schema, make_engine  # noqa: E402
-from web import create_app  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 
 TARGET_MS = 300
 STARTS = ("start_aktorsinitiativ", "start_stadsinitiativ")
@@ -124,10 +122,8 @@ def measure(client: object, path: str, n: int) -> tuple[float, float, float]:
 
 
 def run(url: str, cases: int, requests: int) -> dict[str, tuple[float, float, float]]:
-    engine = Samverkan(db=make_engine(url), clock=FixedClock(NOW))
+    engine = empty_engine(url)
     try:
-        create_schema(engine.db)
-        reference.load_example_areas(engine)
         started = time.perf_counter()
         populate(engine, cases)
         analyze(engine)
@@ -135,10 +131,7 @@ def run(url: str, cases: int, requests: int) -> dict[str, tuple[float, float, fl
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("ANALYZE case_figures")
         print(f"{cases} ärenden inlagda på {time.perf_counter() - started:.1f} s ({engine.db.dialect.name})")
-        accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
-        token = accounts.new_token(engine, "chef")
-        app = create_app({"TESTING": True}, engine=engine)
-        page, api = logged_in(app, engine, "chef"), with_token(app, token)
+        page, api = chef_clients(engine)
         area = reference.list_areas(engine)[0]["id"]
         paths = ("/statistik", "/api/v1/statistics", f"/statistik?year={NOW.year - 1}&area={area}")
         results = {}
