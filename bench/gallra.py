@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -20,11 +19,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, func, select, text
+from sqlalchemy import Connection, func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import pg_schema  # noqa: E402
 from engine import attachments, reference, retention, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import Samverkan  # noqa: E402
@@ -33,7 +33,6 @@ from engine.forms import FormLibrary  # noqa: E402
 from tests.personal_case import ADA, BO, filled_case  # noqa: E402
 from tests.samverkansstod import Driver  # noqa: E402
 
-PG = os.environ.get("SAMVERKAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 LATER = START + timedelta(days=4 * 365)
 BATCH = 500
@@ -120,16 +119,8 @@ def main() -> None:
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         rows["SQLite"] = run(f"sqlite:///{tmp}/gallra.sqlite3", Path(tmp) / "sqlite-files", count)
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
-        try:
-            rows["PostgreSQL"] = run(f"{PG}?options=-csearch_path%3D{name}", Path(tmp) / "pg-files", count)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            admin.dispose()
+        with pg_schema() as url:
+            rows["PostgreSQL"] = run(url, Path(tmp) / "pg-files", count)
     print(f"`samverkan gallra` over {count} cases ended four years ago (one transaction per case)")
     print(f"{'database':<12} {'dry run s':>10} {'gallra s':>9} {'cases/s':>8} {'2nd run s':>10}")
     for database, r in rows.items():

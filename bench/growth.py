@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import sys
 import tempfile
 import time
@@ -38,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
+from bench.common import PG, logged_in, percentiles, pg_schema, schema_bytes, with_token  # noqa: E402
 from engine import accounts, cases, processes, queries, reference, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import SYSTEM, Samverkan, User  # noqa: E402
@@ -49,7 +48,6 @@ from samverkan_cli.sample import sample_data  # noqa: E402
 from web import create_app  # noqa: E402
 
 NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
-PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MODEL = (ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn").read_bytes()
 FORMS = FormLibrary()
 KP = User("kim", frozenset({"kontaktperson"}))
@@ -170,11 +168,6 @@ def analyze(engine: Samverkan) -> None:
         conn.exec_driver_sql(f"ANALYZE {tables}" if conn.dialect.name == "postgresql" else "ANALYZE")
 
 
-def _p(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
-
-
 def _timed(call: Callable[[], Any], n: int) -> tuple[float, float]:
     call()  # warm: templates, process definition, pool
     samples = []
@@ -182,7 +175,7 @@ def _timed(call: Callable[[], Any], n: int) -> tuple[float, float]:
         started = time.perf_counter()
         call()
         samples.append((time.perf_counter() - started) * 1000)
-    return _p(samples)
+    return percentiles(samples)
 
 
 class Site:
@@ -193,11 +186,8 @@ class Site:
         accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
         token = accounts.new_token(engine, "kim")
         app = create_app({"TESTING": True}, engine=engine)
-        self.kim, self.chef, self.api = app.test_client(), app.test_client(), app.test_client()
-        for client, user in ((self.kim, "kim"), (self.chef, "chef")):
-            with client.session_transaction() as session:
-                session["sid"] = accounts.start_session(engine, user)
-        self.api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        self.kim, self.chef = logged_in(app, engine, "kim"), logged_in(app, engine, "chef")
+        self.api = with_token(app, token)
 
     @staticmethod
     def get(client: Any, path: str) -> Callable[[], None]:
@@ -227,7 +217,7 @@ def _interleaved(calls: list[Callable[[], Any]], n: int) -> list[tuple[float, fl
             started = time.perf_counter()
             call()
             times.append((time.perf_counter() - started) * 1000)
-    return [_p(times) for times in samples]
+    return [percentiles(times) for times in samples]
 
 
 class Measured:
@@ -293,15 +283,7 @@ def growth(url: str, small: int, big: int, active: int, requests: int) -> dict[s
 def size_of(engine: Samverkan) -> int:
     with engine.db.connect() as conn:
         if conn.dialect.name == "postgresql":
-            return int(
-                conn.execute(
-                    text(
-                        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
-                        " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-                    )
-                ).scalar_one()
-            )
+            return schema_bytes(conn)
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(Path(str(engine.db.url.database)).stat().st_size)
 
@@ -313,16 +295,8 @@ def database(url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{tmp}/growth.sqlite3"
         return
-    name = f"bench_growth_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        yield f"{PG}?options=-csearch_path%3D{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+    with pg_schema("bench_growth") as pg_url:
+        yield pg_url
 
 
 def scale(url: str, what: str, n: int, requests: int) -> dict[str, tuple[float, float]]:

@@ -12,25 +12,23 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import create_pg_schema, drop_pg_schema, percentiles, schema_url  # noqa: E402
 from engine import accounts, cases, queries  # noqa: E402
 from engine.context import Samverkan, User  # noqa: E402
 from samverkan_cli.main import init  # noqa: E402
 from samverkan_cli.sample import sample_data  # noqa: E402
 
-PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 LEVELS = {1: 200, 4: 400, 16: 800}  # concurrent clients: completions
 KP = User("bench", frozenset({"kontaktperson"}))
@@ -66,6 +64,24 @@ def _wait_for(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
+
+
+@contextmanager
+def gunicorn(url: str, workers: int) -> Iterator[tuple[int, int]]:
+    """gunicorn with ``workers`` sync workers on ``url`` (this checkout's code); yields its port and master's pid."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SAMVERKAN_SECRET_KEY": "bench"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "web:create_app()"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        _wait_for(port)
+        yield port, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -107,37 +123,52 @@ def worker_rss_mb(master: int) -> float:
     return largest / 1024
 
 
+class Client:
+    """One HTTP connection that completes tasks with the same data (a new connection after an error)."""
+
+    def __init__(self, port: int, token: str, data: dict[str, object]) -> None:
+        self.port = port
+        self.body = json.dumps({"data": data}).encode()
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def complete(self, task_id: str) -> int:
+        """The response's status, 0 when the connection failed."""
+        try:
+            self.conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body=self.body, headers=self.headers)
+            response = self.conn.getresponse()
+            response.read()
+            return response.status
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, object], clients: int) -> dict[str, float]:
-    body = json.dumps({"data": data}).encode()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
     queue = list(task_ids)
 
     def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        http_client = Client(port, token, data)
         while True:
             with lock:
                 if not queue:
                     break
                 task_id = queue.pop()
             start = time.perf_counter()
-            try:
-                conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (http.client.HTTPException, OSError):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
+            status = http_client.complete(task_id)
             elapsed = time.perf_counter() - start
             with lock:
                 latencies.append(elapsed)
                 if status != 200:
                     errors.append(status)
-        conn.close()
+        http_client.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     wall = time.perf_counter()
@@ -146,49 +177,34 @@ def _run_level(port: int, token: str, task_ids: list[str], data: dict[str, objec
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - wall
-    ordered = sorted(latencies)
+    p50, p95 = percentiles(latencies)
     return {
         "clients": clients,
-        "n": len(ordered),
+        "n": len(latencies),
         "errors": len(errors),
-        "p50_ms": statistics.median(ordered) * 1000,
-        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
-        "per_s": len(ordered) / wall,
+        "p50_ms": p50 * 1000,
+        "p95_ms": p95 * 1000,
+        "per_s": len(latencies) / wall,
     }
 
 
 def main() -> None:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    url = f"{PG}?options=-csearch_path%3D{name}"
-    server = None
+    name = create_pg_schema()
+    url = schema_url(name)
     try:
         token, task_ids, data = _prepare(url, sum(LEVELS.values()))
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SAMVERKAN_SECRET_KEY": "bench"}
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "web:create_app()"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        _wait_for(port)
-        rows = []
-        for clients, count in LEVELS.items():
-            batch, task_ids = task_ids[:count], task_ids[count:]
-            _run_level(port, token, batch[:20], data, clients)  # warm the workers' caches
-            cpu = server_cpu_seconds(server.pid)
-            row = _run_level(port, token, batch[20:], data, clients)
-            row["server_cpu_ms"] = (server_cpu_seconds(server.pid) - cpu) / row["n"] * 1000
-            rows.append(row)
-        rss = worker_rss_mb(server.pid)
+        with gunicorn(url, WORKERS) as (port, master):
+            rows = []
+            for clients, count in LEVELS.items():
+                batch, task_ids = task_ids[:count], task_ids[count:]
+                _run_level(port, token, batch[:20], data, clients)  # warm the workers' caches
+                cpu = server_cpu_seconds(master)
+                row = _run_level(port, token, batch[20:], data, clients)
+                row["server_cpu_ms"] = (server_cpu_seconds(master) - cpu) / row["n"] * 1000
+                rows.append(row)
+            rss = worker_rss_mb(master)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        drop_pg_schema(name)
     print(f"POST /api/v1/tasks/{{id}}/complete over HTTP, gunicorn {WORKERS} sync workers, PostgreSQL")
     print(f"{'clients':>8}{'n':>6}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'per s':>9}{'CPU ms':>9}")
     for row in rows:

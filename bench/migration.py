@@ -12,28 +12,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import create_engine, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import cases, migration, processes, queries, reference, schema  # noqa: E402
+from bench.common import copy_cases, pg_schema  # noqa: E402
+from engine import cases, migration, processes, queries, reference  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import SYSTEM, Samverkan, User  # noqa: E402
 from engine.db import create_schema, make_engine  # noqa: E402
 from engine.workflow_cache import WorkflowCache  # noqa: E402
 from samverkan_cli.sample import sample_data  # noqa: E402
 
-PG = os.environ.get("SAMVERKAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MODEL = ROOT / "samverkan_data" / "bpmn" / "samverkansstod.bpmn"
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 KIM = User("kim", frozenset({"kontaktperson", "namndsekreterare", "admin"}))
@@ -56,50 +51,13 @@ def _templates(engine: Samverkan) -> list[int]:
     return made
 
 
-def _renamed(value: Any, ids: dict[str, str]) -> Any:
-    return ids.get(value, value) if isinstance(value, str) else value
-
-
-def _copy(engine: Samverkan, templates: list[int], count: int) -> None:
-    """``count`` cases in all: copies of the templates, every task with an id of its own."""
-    c, t, tm = schema.cases, schema.tasks, schema.timers
-    with engine.db.connect() as conn:
-        rows = {r.id: dict(r._mapping) for r in conn.execute(select(c).where(c.c.id.in_(templates)))}
-        tasks = [dict(r._mapping) for r in conn.execute(select(t).where(t.c.case_id.in_(templates)))]
-        timers = [dict(r._mapping) for r in conn.execute(select(tm).where(tm.c.case_id.in_(templates)))]
-    next_id = max(templates) + 1
-    batch: dict[str, list[dict[str, Any]]] = {"cases": [], "tasks": [], "timers": []}
-    for n in range(count - len(templates)):
-        template = templates[n % len(templates)]
-        row = rows[template]
-        instance = row["state"]["instance"]
-        ids = {task[0]: uuid.uuid4().hex for task in instance["tasks"]}
-        dashed = {str(uuid.UUID(old)): str(uuid.UUID(new)) for old, new in ids.items()}
-        state = {**row["state"], "instance": {**instance, "tasks": [[ids[r[0]], *r[1:]] for r in instance["tasks"]]}}
-        case_id = next_id + n
-        batch["cases"].append({**row, "id": case_id, "state": state})
-        batch["tasks"] += [{**r, "id": dashed[r["id"]], "case_id": case_id} for r in tasks if r["case_id"] == template]
-        batch["timers"] += [
-            {**r, "id": dashed[r["id"]], "case_id": case_id} for r in timers if r["case_id"] == template
-        ]
-        if len(batch["cases"]) >= 1000 or n == count - len(templates) - 1:
-            with engine.db.begin() as conn:
-                conn.execute(c.insert(), batch["cases"])
-                conn.execute(t.insert(), batch["tasks"])
-                conn.execute(tm.insert(), batch["timers"])
-            batch = {"cases": [], "tasks": [], "timers": []}
-    if engine.db.dialect.name == "postgresql":
-        with engine.db.begin() as conn:
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
-
-
 def run(url: str, count: int, move: int | None = None) -> tuple[float, float, int]:
     engine = Samverkan(db=make_engine(url), clock=FixedClock(START))
     engine.workflows = WorkflowCache(size=0)  # every move decodes its case, as after a restart
     create_schema(engine.db)
     reference.load_example_areas(engine)
     processes.deploy(engine, SYSTEM, MODEL.read_bytes())
-    _copy(engine, _templates(engine), count)
+    copy_cases(engine, _templates(engine), count)
     xml = MODEL.read_text(encoding="utf-8").replace(REMINDER, REMINDER.replace("P14D", "P7D"))
     processes.deploy(engine, SYSTEM, xml.encode(), "Påminnelse om första mötet efter 7 dagar")
     began = time.perf_counter()
@@ -124,16 +82,8 @@ def main() -> None:
     results: list[tuple[str, float, float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(("SQLite", *run(f"sqlite:///{Path(tmp) / 'migration.sqlite3'}", count, move)))
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        results.append(("PostgreSQL", *run(f"{PG}?options=-csearch_path%3D{name}", count, move)))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+    with pg_schema() as url:
+        results.append(("PostgreSQL", *run(url, count, move)))
     moving = f"{move:,} of them" if move is not None else "all"
     print(f"Preview of {count:,} running cases, moving {moving} from version 1 to 2 (a transaction per case)")
     print(

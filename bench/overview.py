@@ -13,30 +13,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from engine import accounts, processes, reference, schema  # noqa: E402
+from bench.common import chef_clients, optional_pg_schema, percentiles  # noqa: E402
+from engine import processes, reference, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import SYSTEM, Samverkan  # noqa: E402
 from engine.db import create_schema, make_engine  # noqa: E402
-from web import create_app  # noqa: E402
 
 NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
-PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PATHS = ("/overview", "/api/v1/overview", "/areas")
 
 
@@ -54,24 +47,49 @@ def populate(engine: Samverkan, n: int) -> None:
         element = waits[i % len(waits)] if at_timer else tasks[i % len(tasks)]
         case_rows.append(
             {
-                "id": i, "title": f"Bänkärende {i}", "process_id": "samverkansstod", "process_version": 1,
-                "status": "active", "area": areas[i % len(areas)], "phase": element.phase,
-                "start_event": "start_aktorsinitiativ", "created_at": created, "updated_at": created,
-                "created_by": "bench", "lock_version": 1, "state": {},
+                "id": i,
+                "title": f"Bänkärende {i}",
+                "process_id": "samverkansstod",
+                "process_version": 1,
+                "status": "active",
+                "area": areas[i % len(areas)],
+                "phase": element.phase,
+                "start_event": "start_aktorsinitiativ",
+                "created_at": created,
+                "updated_at": created,
+                "created_by": "bench",
+                "lock_version": 1,
+                "state": {},
                 "data": {"beviljat_belopp_sek": 50000 + i} if i % 3 == 0 else {},
-                "active_elements": [element.id], "is_demo": True,
+                "active_elements": [element.id],
+                "is_demo": True,
             }
         )
         if at_timer:
             timer_rows.append(
-                {"id": str(uuid.uuid4()), "case_id": i, "element_id": element.id, "attached_to": None,
-                 "due_at": NOW + timedelta(days=i % 30), "state": "waiting", "attempts": 0}
+                {
+                    "id": str(uuid.uuid4()),
+                    "case_id": i,
+                    "element_id": element.id,
+                    "attached_to": None,
+                    "due_at": NOW + timedelta(days=i % 30),
+                    "state": "waiting",
+                    "attempts": 0,
+                }
             )
         else:
             task_rows.append(
-                {"id": str(uuid.uuid4()), "case_id": i, "element_id": element.id, "name": element.name,
-                 "role": element.role or "kontaktperson", "phase": element.phase, "created_at": created,
-                 "due_at": created + timedelta(days=14 + i % 60), "state": "open"}
+                {
+                    "id": str(uuid.uuid4()),
+                    "case_id": i,
+                    "element_id": element.id,
+                    "name": element.name,
+                    "role": element.role or "kontaktperson",
+                    "phase": element.phase,
+                    "created_at": created,
+                    "due_at": created + timedelta(days=14 + i % 60),
+                    "state": "open",
+                }
             )
     with engine.db.begin() as conn:
         for table, rows in ((schema.cases, case_rows), (schema.tasks, task_rows), (schema.timers, timer_rows)):
@@ -86,8 +104,7 @@ def measure(client: object, path: str, n: int) -> tuple[float, float]:
         response = client.get(path)  # type: ignore[attr-defined]
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (path, response.status_code)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+    return percentiles(times)
 
 
 def analyze(engine: Samverkan) -> None:
@@ -97,25 +114,24 @@ def analyze(engine: Samverkan) -> None:
         conn.exec_driver_sql(f"ANALYZE {tables}" if conn.dialect.name == "postgresql" else "ANALYZE")
 
 
-def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tuple[float, float]]:
+def empty_engine(url: str) -> Samverkan:
+    """An engine at NOW on ``url`` with the tables and the example areas, nothing else."""
     engine = Samverkan(db=make_engine(url), clock=FixedClock(NOW))
+    create_schema(engine.db)
+    reference.load_example_areas(engine)
+    return engine
+
+
+def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tuple[float, float]]:
+    engine = empty_engine(url)
     try:
-        create_schema(engine.db)
-        reference.load_example_areas(engine)
         started = time.perf_counter()
         populate(engine, cases)
         if fresh_stats:
             analyze(engine)
         elapsed = time.perf_counter() - started
         print(f"{cases} aktiva ärenden inlagda på {elapsed:.1f} s ({engine.db.dialect.name})", flush=True)
-        accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
-        token = accounts.new_token(engine, "chef")
-        app = create_app({"TESTING": True}, engine=engine)
-        page = app.test_client()
-        with page.session_transaction() as session:
-            session["sid"] = accounts.start_session(engine, "chef")
-        api = app.test_client()
-        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        page, api = chef_clients(engine)
         results = {}
         for path in PATHS:
             client = api if path.startswith("/api/") else page
@@ -124,27 +140,6 @@ def run(url: str, cases: int, requests: int, fresh_stats: bool) -> dict[str, tup
         return results
     finally:
         engine.db.dispose()
-
-
-@contextmanager
-def pg_schema() -> Iterator[str | None]:
-    """A URL to a fresh PostgreSQL schema, dropped afterwards; None when PostgreSQL is not there."""
-    name = f"bench_overview_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    except Exception as err:  # no PostgreSQL here: report and go on with SQLite only
-        print(f"(PostgreSQL hoppas över: {err.__class__.__name__})")
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield f"{PG}?options=-csearch_path%3D{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:
@@ -163,7 +158,7 @@ def main() -> None:
             )
         else:
             table["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", args.cases, args.requests, fresh_stats)
-            with pg_schema() as url:
+            with optional_pg_schema("bench_overview") as url:
                 if url is not None:
                     table["postgresql"] = run(url, args.cases, args.requests, fresh_stats)
     print(f"\nServertid, {args.cases} aktiva ärenden, n={args.requests} per sökväg, ms (mål < 150 för översikten)")

@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = (
     "step_cost",
     "http_complete",
+    "memory",
     "history_growth",
     "growth",
     "overview",
@@ -29,7 +30,7 @@ PEER = "spiff-arena, ../shared/notes/peers.md"
 
 def _scripts() -> list[Path]:
     # profile_* scripts print call trees for reading, not figures: run them by hand.
-    found = {p.stem: p for p in HERE.glob("*.py") if p.stem not in ("run_all", "__init__")}
+    found = {p.stem: p for p in HERE.glob("*.py") if p.stem not in ("run_all", "__init__", "common")}
     found = {name: p for name, p in found.items() if not name.startswith("profile_")}
     return [found[name] for name in ORDER if name in found] + [
         p for name, p in sorted(found.items()) if name not in ORDER
@@ -81,6 +82,7 @@ def _summary(r: dict[str, Any]) -> None:
             )
     if "http_worker_rss_mb" in r:
         _row("  largest gunicorn worker after the HTTP run (MB)", f"{r['http_worker_rss_mb']:.0f}", "≤ 200")
+    _memory_rows(r.get("memory"))
     if "growth" in r:
         g = r["growth"]
         _row(f"period {g['periods']} vs 1: step time ratio", f"{g['time_ratio']:.2f}", "≤ 1.2")
@@ -106,6 +108,7 @@ def _summary(r: dict[str, Any]) -> None:
         "step",
         "http",
         "http_worker_rss_mb",
+        "memory",
         "growth",
         "growth_db",
         "growth_db_args",
@@ -136,6 +139,20 @@ def _step_rows(step: dict[str, Any]) -> None:
         if f"{key}_ms" in step:
             ms = step[f"{key}_ms"]
             _row(f"{label} (ms; × raw)", f"{ms:.2f} ({ms / raw:.1f}×)", target)
+
+
+def _memory_rows(m: dict[str, Any] | None) -> None:
+    """bench/memory.py: one gunicorn worker after a completion in each of many cases."""
+    if m is None:
+        return
+    _row(
+        f"gunicorn worker (1) after {m['completions']:,} completions in {m['cases']:,} cases (MB)",
+        f"{m['rss_mb_after']:.0f}",
+        f"≤ {m['target_mb']}",
+    )
+    state = f"{m['state_bytes_per_case']:,.0f} / {m['state_stored_bytes_per_case']:,.0f}"
+    _row("  stored state per case, JSON text / as stored (bytes)", state)
+    _row("  database growth per 1,000 of those cases (MB)", f"{m['db_mb_per_1000_cases']:.2f}")
 
 
 def _growth_rows(figures: dict[str, Any], sizes: dict[str, Any]) -> None:

@@ -25,12 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.overview import NOW, analyze, pg_schema  # noqa: E402
-from engine import accounts, processes, reference, schema  # noqa: E402
-from engine.clock import FixedClock  # noqa: E402
+from bench.common import chef_clients, optional_pg_schema, percentiles  # noqa: E402
+from bench.overview import NOW, analyze, empty_engine  # noqa: E402
+from engine import processes, reference, schema  # noqa: E402
 from engine.context import SYSTEM, Samverkan  # noqa: E402
-from engine.db import create_schema, make_engine  # noqa: E402
-from web import create_app  # noqa: E402
+from engine.db import make_engine  # noqa: E402
 
 TARGET_MS = 300
 STARTS = ("start_aktorsinitiativ", "start_stadsinitiativ")
@@ -119,15 +118,12 @@ def measure(client: object, path: str, n: int) -> tuple[float, float, float]:
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
         assert response.status_code == 200, (path, response.status_code)
-    wall.sort()
-    return statistics.median(wall), wall[max(0, int(len(wall) * 0.95) - 1)], statistics.median(cpu)
+    return *percentiles(wall), statistics.median(cpu)
 
 
 def run(url: str, cases: int, requests: int) -> dict[str, tuple[float, float, float]]:
-    engine = Samverkan(db=make_engine(url), clock=FixedClock(NOW))
+    engine = empty_engine(url)
     try:
-        create_schema(engine.db)
-        reference.load_example_areas(engine)
         started = time.perf_counter()
         populate(engine, cases)
         analyze(engine)
@@ -135,14 +131,7 @@ def run(url: str, cases: int, requests: int) -> dict[str, tuple[float, float, fl
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("ANALYZE case_figures")
         print(f"{cases} ärenden inlagda på {time.perf_counter() - started:.1f} s ({engine.db.dialect.name})")
-        accounts.add_user(engine, "chef", ["chef"], "lösenord-123")
-        token = accounts.new_token(engine, "chef")
-        app = create_app({"TESTING": True}, engine=engine)
-        page = app.test_client()
-        with page.session_transaction() as session:
-            session["sid"] = accounts.start_session(engine, "chef")
-        api = app.test_client()
-        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        page, api = chef_clients(engine)
         area = reference.list_areas(engine)[0]["id"]
         paths = ("/statistik", "/api/v1/statistics", f"/statistik?year={NOW.year - 1}&area={area}")
         results = {}
@@ -170,7 +159,7 @@ def main() -> None:
             table[make_engine(args.database_url).dialect.name] = run(args.database_url, args.cases, args.requests)
         else:
             table["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", args.cases, args.requests)
-            with pg_schema() as url:
+            with optional_pg_schema("bench_statistics") as url:
                 if url is not None:
                     table["postgresql"] = run(url, args.cases, args.requests)
     load = os.getloadavg()[0]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -20,11 +19,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, Column, Integer, MetaData, Table, bindparam, create_engine, select, text
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, bindparam, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import optional_pg_schema, percentiles  # noqa: E402
 from engine import cases, processes, queries, reference  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import SYSTEM, Samverkan, User  # noqa: E402
@@ -40,16 +40,10 @@ KP = User("bench", frozenset({"kontaktperson"}))
 SPINE = ("registrera_initiativ", "forsta_mote", "tidig_boendeinvolvering", "registrera_ansokan")
 STEP = "bedomning"
 N = int(os.environ.get("BENCH_N", "200"))
-PG = os.environ.get("SAMVERKAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _data(element: str) -> dict[str, object]:
     return sample_data(element, FORMS.schema(element))
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def raw_spiff() -> list[float]:
@@ -130,19 +124,8 @@ def floor(url: str) -> list[float]:
 
 
 def _with_pg_schema(run: Callable[[str], list[float]]) -> list[float] | None:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    except Exception as err:  # no PostgreSQL here: report and go on with SQLite only
-        print(f"(PostgreSQL hoppas över: {err.__class__.__name__})")
-        return None
-    try:
-        return run(f"{PG}?options=-csearch_path%3D{name}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    with optional_pg_schema() as url:
+        return None if url is None else run(url)
 
 
 def main() -> None:
@@ -156,7 +139,7 @@ def main() -> None:
     runs["postgresql"] = _with_pg_schema(durable)
     runs["postgresql_decoded"] = _with_pg_schema(lambda url: durable(url, cached=False))
     runs["postgresql_floor"] = _with_pg_schema(floor)
-    raw_p50, _ = _percentiles(raw)
+    raw_p50, _ = percentiles(raw)
     labels = {
         "sqlite": "engine, SQLite",
         "sqlite_decoded": "  the same, state decoded",
@@ -171,7 +154,7 @@ def main() -> None:
     for key, samples in [("raw", raw), *runs.items()]:
         if samples is None:
             continue
-        p50, p95 = _percentiles(samples)
+        p50, p95 = percentiles(samples)
         label = labels.get(key, "raw SpiffWorkflow (in memory)")
         print(f"{label:<38}{p50 * 1000:>9.2f}{p95 * 1000:>9.2f}{p50 / raw_p50:>10.1f}x")
         summary[f"{key}_ms"] = p50 * 1000

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,13 +24,13 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import PG, create_pg_schema, drop_pg_schema, schema_url  # noqa: E402
 from engine import cases, processes, schema  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.context import Samverkan, User  # noqa: E402
 from engine.db import create_schema, make_engine  # noqa: E402
 from engine.forms import FormLibrary  # noqa: E402
 
-PG = os.environ.get("SAMVERKAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SAMVERKAN = str(Path(sys.executable).parent / "samverkan")
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 NOW = (START + timedelta(days=1)).isoformat()
@@ -47,17 +46,11 @@ def populate(url: str, count: int) -> None:
     engine.db.dispose()
 
 
-def pg_schema_url(name: str) -> str:
-    return f"{PG}?options=-csearch_path%3D{name}"
-
-
 def pg_copy(template: str, count: int) -> str:
     """A new schema with the template's rows (same ids: each schema is its own world)."""
-    name = f"bench_{uuid.uuid4().hex[:8]}"
+    name = create_pg_schema()
+    create_schema(create_engine(schema_url(name)))
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    create_schema(create_engine(pg_schema_url(name)))
     with admin.begin() as conn:
         for table in schema.metadata.sorted_tables:
             conn.execute(text(f'INSERT INTO "{name}".{table.name} SELECT * FROM "{template}".{table.name}'))
@@ -72,13 +65,6 @@ def pg_copy(template: str, count: int) -> str:
                     )
     admin.dispose()
     return name
-
-
-def pg_drop(name: str) -> None:
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    admin.dispose()
 
 
 def sweep(url: str, workers: int, workdir: Path) -> float:
@@ -130,23 +116,19 @@ def main() -> None:
         assert fired(f"sqlite:///{target}") == count
         rows.append(("SQLite", 1, seconds, idle))
 
-        pg_template = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{pg_template}"'))
-        admin.dispose()
+        pg_template = create_pg_schema()
         try:
-            populate(pg_schema_url(pg_template), count)
+            populate(schema_url(pg_template), count)
             for workers in (1, 2):
                 name = pg_copy(pg_template, count)
                 try:
-                    seconds = sweep(pg_schema_url(name), workers, workdir)
-                    assert fired(pg_schema_url(name)) == count
+                    seconds = sweep(schema_url(name), workers, workdir)
+                    assert fired(schema_url(name)) == count
                     rows.append(("PostgreSQL", workers, seconds, idle))
                 finally:
-                    pg_drop(name)
+                    drop_pg_schema(name)
         finally:
-            pg_drop(pg_template)
+            drop_pg_schema(pg_template)
 
     print(f"Sweeping {count} due timers with `samverkan worker --once` (wall clock, incl. process start-up)")
     print(f"{'database':<12} {'workers':>7} {'seconds':>9} {'timers/s':>9}")
