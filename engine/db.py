@@ -79,8 +79,9 @@ def pipelined(conn: Connection) -> Iterator[None]:
 
 def rowcount(conn: Connection, result: CursorResult[Any]) -> int:
     """The rows a write changed, also for one sent in :func:`pipelined` (the pipeline is synced first)."""
-    if conn.dialect.name != "postgresql":
+    if result.rowcount >= 0:
         return result.rowcount
+    # Sent in the pipeline: SQLAlchemy looked before the count arrived; the driver's cursor has it.
     sync(conn)
     return int(result.context.cursor.rowcount)
 
