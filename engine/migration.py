@@ -6,6 +6,7 @@ See :mod:`engine.migration_rules` for what decides whether a case can move and
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -150,13 +151,17 @@ def migrate(
 
     # PostgreSQL takes several moves at once: one computes while another waits for the database.
     # SQLite has one writer at a time, so there the cases move one after the other.
-    movers = MOVERS if engine.db.dialect.name == "postgresql" and len(chosen) > 1 else 1
-    with ThreadPoolExecutor(max_workers=movers, thread_name_prefix="flytt") as pool:
-        for case_id, reason in zip(chosen, pool.map(attempt, chosen), strict=True):
-            if reason is None:
-                result.movable.append(case_id)
-            else:
-                result.block(case_id, reason)
+    if engine.db.dialect.name == "postgresql" and len(chosen) > 1:
+        context = contextvars.copy_context()  # the caller's request id and the like, in every mover
+        with ThreadPoolExecutor(max_workers=MOVERS, thread_name_prefix="flytt") as pool:
+            reasons = list(pool.map(lambda case_id: context.copy().run(attempt, case_id), chosen))
+    else:
+        reasons = [attempt(case_id) for case_id in chosen]
+    for case_id, reason in zip(chosen, reasons, strict=True):
+        if reason is None:
+            result.movable.append(case_id)
+        else:
+            result.block(case_id, reason)
     return result
 
 

@@ -261,3 +261,20 @@ def test_the_api_rolls_back(drive: Driver, api: ApiClient) -> None:
         (2, None),
         (3, 1),
     ]
+
+
+def test_many_cases_move_side_by_side_each_exactly_once(drive: Driver) -> None:
+    # On PostgreSQL several movers work at once (migration.MOVERS); each case is still moved once.
+    waiting = [drive.start(title=f"Ärende {n}") for n in range(4)]
+    met = [drive.start(title=f"Möte {n}") for n in range(5)]
+    for case_id in met:
+        drive.walk(case_id, "registrera_initiativ")
+    locks = {case_id: _stored(drive.engine, case_id)["case"]["lock_version"] for case_id in waiting + met}
+    assert _version(drive, _changed_model()) == 2
+    moved = migration.migrate(drive.engine, OWNER, "samverkansstod", 1, 2)
+    assert (sorted(moved.movable), moved.blocked) == (sorted(waiting + met), [])
+    for case_id, lock in locks.items():
+        stored = _stored(drive.engine, case_id)
+        assert (stored["case"]["process_version"], stored["case"]["lock_version"]) == (2, lock + 1)
+        assert [h["details"] for h in stored["history"] if h["action"] == "migrated"] == [{"from": 1, "to": 2}]
+    assert migration.preview(drive.engine, OWNER, "samverkansstod", 1, 2).movable == []
