@@ -134,7 +134,7 @@ _TOKEN_USER = (
 
 def user_for_token(engine: Samverkan, token: str) -> User | None:
     """The token's user while the token exists, has not expired and the user is active."""
-    with engine.db.connect() as conn:
+    with engine.single_read() as conn:
         row = conn.execute(_TOKEN_USER, {"digest": _digest(token), "now": engine.now()}).first()
     return _user_from_row(row) if row is not None else None
 
@@ -170,7 +170,7 @@ _SESSION_USER = (
 
 def user_for_session(engine: Samverkan, session_id: str) -> User | None:
     """The session's user while the session has not been ended (one query, as the page's user needs anyway)."""
-    with engine.db.connect() as conn:
+    with engine.single_read() as conn:
         row = conn.execute(_SESSION_USER, {"digest": _digest(session_id)}).first()
     return _user_from_row(row) if row is not None else None
 

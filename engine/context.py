@@ -59,6 +59,11 @@ class Samverkan:
     def __post_init__(self) -> None:
         self.runtime = Runtime()
         self._writer = writer(self.db)
+        # One statement needs no transaction: on PostgreSQL that saves the BEGIN and the ROLLBACK
+        # round trips of a plain connection. (SQLite begins its own transactions, see engine.db.)
+        self._single = (
+            self.db.execution_options(isolation_level="AUTOCOMMIT") if self.db.dialect.name == "postgresql" else self.db
+        )
         self.reader = DefinitionReader(self.forms, self.profiles)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()
@@ -93,6 +98,10 @@ class Samverkan:
                 conn.info.pop(_AFTER_COMMIT, None)
         for callback in pending:
             callback()
+
+    def single_read(self) -> Connection:
+        """A connection for one read statement (who is logged in, on every request): no transaction around it."""
+        return self._single.connect()
 
     @staticmethod
     @contextmanager
