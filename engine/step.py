@@ -177,6 +177,11 @@ class Step:
 
     # --- acting ----------------------------------------------------------------------------
     @property
+    def workflow(self) -> BpmnWorkflow:
+        """The case's workflow, to read where it stands (change it only through the step)."""
+        return self._workflow
+
+    @property
     def error(self) -> StepError | None:
         """The failure of a script, condition or gateway in this step; saved as the case's incident."""
         return self._error

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
-from engine import queries, repair, schema
+from engine import queries, repair, schema, timers
 from engine.context import User
 from engine.errors import Conflict, Forbidden, Invalid
 from tests.http import ApiClient
 from tests.samverkansstod import Driver
+from tests.test_migration import _granted
 
 ADMIN = User("ada", frozenset({"admin"}))
 
@@ -79,3 +82,47 @@ def test_the_api_repairs(drive: Driver, api: ApiClient) -> None:
     response = admin.post(f"/cases/{case_id}/cancel", {"reason": "Dubblett"})
     assert response.status == 200 and response.body["status"] == "cancelled"
     assert admin.post(f"/cases/{case_id}/cancel", {"reason": "Dubblett"}).status == 409
+
+
+def _in_two_follow_up_periods(drive: Driver) -> int:
+    """A granted case half a year in: period 1's report is open, period 2 waits for its date."""
+    case_id = _granted(drive)
+    timers.sweep(drive.engine, datetime(2027, 10, 2, 9, tzinfo=UTC))
+    assert sorted(drive.case(case_id)["active_elements"]) == ["uppfoljningsrapport", "vanta_uppfoljning"]
+    return case_id
+
+
+def test_a_case_in_parallel_follow_up_periods_moves_only_the_chosen_position(drive: Driver) -> None:
+    case_id = _in_two_follow_up_periods(drive)
+    [report] = drive.case(case_id)["open_tasks"]
+    waiting = {p.id: p.element_id for p in repair.positions(drive.engine, case_id)}
+    assert sorted(waiting.values()) == ["uppfoljningsrapport", "vanta_uppfoljning"] and report["id"] in waiting
+    before = drive.history(case_id)
+    # Both positions would close without saying which: refused, nothing changes.
+    for from_task in (None, "", "okänd-uppgift", 7):
+        with pytest.raises(Invalid):
+            repair.move_position(drive.engine, ADMIN, case_id, "uppfoljningsrapport", "Ny rapport", from_task)
+    assert drive.history(case_id) == before
+
+    repair.move_position(drive.engine, ADMIN, case_id, "uppfoljningsrapport", "Rapporten skickades fel", report["id"])
+    case = drive.case(case_id)
+    assert sorted(case["active_elements"]) == ["uppfoljningsrapport", "vanta_uppfoljning"]
+    [again] = case["open_tasks"]
+    assert again["id"] != report["id"]
+    [moved] = [h for h in queries.case_history(drive.engine, case_id) if h["action"] == "moved"]
+    assert moved["details"]["from"] == ["uppfoljningsrapport"]
+    # Period 2 went on: its report opens on its own date, beside the reopened one.
+    timers.sweep(drive.engine, datetime(2028, 4, 2, 9, tzinfo=UTC))
+    reports = [t for t in drive.case(case_id)["open_tasks"] if t["element_id"] == "uppfoljningsrapport"]
+    assert len(reports) == 2
+
+
+def test_the_api_names_the_position_to_move(drive: Driver, api: ApiClient) -> None:
+    case_id = _in_two_follow_up_periods(drive)
+    [report] = drive.case(case_id)["open_tasks"]
+    admin = api.as_user("ada", "admin")
+    body = {"element_id": "uppfoljningsrapport", "reason": "Fel"}
+    refused = admin.post(f"/cases/{case_id}/move", body)
+    assert refused.status == 422 and refused.body["error"]["details"][0]["field"] == "from_task"
+    response = admin.post(f"/cases/{case_id}/move", {**body, "from_task": report["id"]})
+    assert response.status == 200 and "vanta_uppfoljning" in response.body["active_elements"]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine import timers
 from engine.context import Samverkan
 from tests.browser import SCREENSHOTS, axe_violations, base_url, browser_type_launch_args, log_in  # noqa: F401
 from tests.samverkansstod import Driver
+from tests.test_migration import _granted
 
 
 @pytest.fixture
@@ -56,3 +59,25 @@ def test_only_admins_repair(page: Page, live_server: str, engine: Samverkan, dri
     log_in(page, live_server, engine, "cecilia", "chef")
     response = page.goto(f"{live_server}/cases/{case_id}/reparera")
     assert response is not None and response.status == 403
+
+
+def test_admin_chooses_which_of_two_follow_up_periods_to_move(
+    page: Page, live_server: str, engine: Samverkan, drive: Driver
+) -> None:
+    page.set_default_timeout(10_000)
+    case_id = _granted(drive)
+    timers.sweep(engine, datetime(2027, 10, 2, 9, tzinfo=UTC))
+    [report] = drive.case(case_id)["open_tasks"]
+    log_in(page, live_server, engine, "ada", "admin")
+    page.goto(f"{live_server}/cases/{case_id}/reparera")
+    page.get_by_label("Uppgift att flytta till").select_option(label=report["name"])
+    page.get_by_label("Skäl", exact=True).fill("Rapporten skickades in på fel period")
+    page.get_by_role("button", name="Flytta ärendet").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Ärendet väntar i flera steg samtidigt. Välj vilket som ska flyttas."
+    )
+    assert axe_violations(page) == []
+    page.get_by_label("Steg att flytta").select_option(value=report["id"])
+    page.get_by_role("button", name="Flytta ärendet").click()
+    expect(page.get_by_text("Ärendets läge är flyttat.")).to_be_visible()
+    assert sorted(drive.case(case_id)["active_elements"]) == ["uppfoljningsrapport", "vanta_uppfoljning"]

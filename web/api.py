@@ -179,7 +179,7 @@ def roll_back(process_id: str) -> tuple[Response, int]:
 @bp.post("/cases/<int:case_id>/move")
 def move_case(case_id: int) -> Response:
     body = _json_body()
-    repair.move_position(_engine(), _user(), case_id, body.get("element_id"), body.get("reason"))
+    repair.move_position(_engine(), _user(), case_id, body.get("element_id"), body.get("reason"), body.get("from_task"))
     return jsonify(queries.get_case(_engine(), case_id))
 
 

@@ -18,7 +18,7 @@ bp = Blueprint("repair", __name__)
 @login_required(*repair.REPAIRERS)
 def page(case_id: int) -> Response | tuple[str, int]:
     case = queries.get_case(engine(), case_id)
-    values: dict[str, Any] = {"element_id": "", "reason": "", "cancel_reason": ""}
+    values: dict[str, Any] = {"element_id": "", "from_task": "", "reason": "", "cancel_reason": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.form.get("action")
@@ -28,7 +28,9 @@ def page(case_id: int) -> Response | tuple[str, int]:
                 repair.cancel_case(engine(), require_user(), case_id, values["cancel_reason"])
                 flash("Ärendet är avbrutet.", "info")
             else:
-                repair.move_position(engine(), require_user(), case_id, values["element_id"], values["reason"])
+                repair.move_position(
+                    engine(), require_user(), case_id, values["element_id"], values["reason"], values["from_task"]
+                )
                 flash("Ärendets läge är flyttat.", "info")
         except DomainError as err:
             field = (err.details[0].get("field") if err.details else None) or "form"
@@ -39,5 +41,10 @@ def page(case_id: int) -> Response | tuple[str, int]:
         else:
             return redirect(url_for("cases.show", case_id=case_id), code=303)
     tasks = repair.user_tasks(engine(), case_id)
+    waiting = repair.positions(engine(), case_id) if case["status"] == "active" else []
+    due = {task["id"]: task["due_at"] for task in case["open_tasks"]}
     status = 422 if errors else 200
-    return render_template("case_repair.html", case=case, tasks=tasks, values=values, errors=errors), status
+    page = render_template(
+        "case_repair.html", case=case, tasks=tasks, waiting=waiting, due=due, values=values, errors=errors
+    )
+    return page, status
