@@ -40,6 +40,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+_TASK_VIEW_COLUMNS: tuple[str, ...] = (
+    *("id", "case_id", "element_id", "name", "role", "assignee"),
+    *("due_at", "created_at", "phase", "state"),
+)
+
+
 def task_view(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -146,9 +152,16 @@ def list_tasks(
     area: str | None = None,
     phase: str | None = None,
     overdue: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Open tasks of ``user``'s roles (``mine``: claimed by them), narrowed like the inbox's filters."""
-    query = select(t).where(t.c.state == "open")
+    """Open tasks of ``user``'s roles (``mine``: claimed by them), narrowed like the inbox's filters.
+
+    By due date (none last), then created, then id: a stable order, so that ``limit`` and
+    ``offset`` page through them (without ``limit``: every one from ``offset``). Reads only
+    the columns a task's view shows, not its context.
+    """
+    query = select(*(t.c[name] for name in _TASK_VIEW_COLUMNS)).where(t.c.state == "open")
     if mine:
         query = query.where(t.c.assignee == user.username)
     else:
@@ -161,7 +174,9 @@ def list_tasks(
         query = query.where(t.c.phase == phase)
     if overdue:
         query = query.where(t.c.due_at < engine.now())
-    query = query.order_by(t.c.due_at.is_(None), t.c.due_at, t.c.created_at)
+    query = query.order_by(t.c.due_at.is_(None), t.c.due_at, t.c.created_at, t.c.id).offset(offset or None)
+    if limit is not None:
+        query = query.limit(limit)
     with engine.db.connect() as conn:
         return [task_view(r) for r in conn.execute(query)]
 
