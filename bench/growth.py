@@ -14,7 +14,8 @@ with like: one durable step (complete `bedomning`), the inbox page `/` and `GET 
 ``--requests`` requests through Flask's test client.
 
 ``--scale active=N`` instead builds one database with N active cases (no finished ones) and
-times `/overview`, and ``--scale tasks=N`` one with N open tasks and times the inbox (p95).
+times `/overview`, and ``--scale tasks=N`` one with N open tasks and times the inbox (p95): the
+page `/` (its first 50 tasks, and page 2), `GET /api/v1/tasks` whole and its first 50.
 Usage: python bench/growth.py [--cases 100000] [--small 1000] [--database sqlite|postgresql]
 """
 
@@ -311,6 +312,8 @@ def scale(url: str, what: str, n: int, requests: int) -> dict[str, tuple[float, 
             found = {
                 "inbox /": _timed(site.get(site.kim, "/"), requests),
                 "GET /api/v1/tasks": _timed(site.get(site.api, "/api/v1/tasks"), requests),
+                "…?limit=50": _timed(site.get(site.api, "/api/v1/tasks?limit=50"), requests),
+                "inbox / sida 2": _timed(site.get(site.kim, "/?page=2"), requests),
             }
         engine.db.dispose()
         return found
