@@ -128,6 +128,10 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE: True})
 
 
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else text
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # Use cases read, then write: they take the write lock up front (BEGIN IMMEDIATE) so concurrent
     # writers queue on busy_timeout rather than failing to upgrade a read lock. Reads begin deferred
@@ -141,6 +145,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # The inbox sorts text as Python does (engine.worklist); SQLite's lower() folds ASCII only.
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

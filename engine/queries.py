@@ -6,7 +6,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, literal_column, select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -38,6 +38,12 @@ _CASE_COLUMNS = (
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+_TASK_VIEW_COLUMNS: tuple[str, ...] = (
+    *("id", "case_id", "element_id", "name", "role", "assignee"),
+    *("due_at", "created_at", "phase", "state"),
+)
 
 
 def task_view(row: Any) -> dict[str, Any]:
@@ -146,24 +152,38 @@ def list_tasks(
     area: str | None = None,
     phase: str | None = None,
     overdue: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Open tasks of ``user``'s roles (``mine``: claimed by them), narrowed like the inbox's filters."""
-    query = select(t).where(t.c.state == "open")
+    """Open tasks of ``user``'s roles (``mine``: claimed by them), narrowed like the inbox's filters.
+
+    By due date (none last), then created, then id: a stable order, so that ``limit`` and
+    ``offset`` page through them (without ``limit``: every one from ``offset``). Reads only
+    the columns a task's view shows, not its context.
+    """
+    where = [t.c.state == literal_column("'open'")]  # a literal: SQLite then reads the partial indexes
     if mine:
-        query = query.where(t.c.assignee == user.username)
+        where.append(t.c.assignee == user.username)
     else:
-        query = query.where(t.c.role.in_(sorted(user.roles)))
+        where.append(t.c.role.in_(sorted(user.roles)))
     if unclaimed:
-        query = query.where(t.c.assignee.is_(None))
+        where.append(t.c.assignee.is_(None))
     if area:
-        query = query.where(t.c.case_id.in_(select(c.c.id).where(c.c.area == area)))
+        where.append(t.c.case_id.in_(select(c.c.id).where(c.c.area == area)))
     if phase:
-        query = query.where(t.c.phase == phase)
+        where.append(t.c.phase == phase)
     if overdue:
-        query = query.where(t.c.due_at < engine.now())
-    query = query.order_by(t.c.due_at.is_(None), t.c.due_at, t.c.created_at)
+        where.append(t.c.due_at < engine.now())
+    order = (t.c.due_at.is_(None), t.c.due_at, t.c.created_at, t.c.id)
+    columns = [t.c[name] for name in _TASK_VIEW_COLUMNS]
     with engine.db.connect() as conn:
-        return [task_view(r) for r in conn.execute(query)]
+        if limit is None:
+            query = select(*columns).where(*where).order_by(*order).offset(offset or None)
+            return [task_view(r) for r in conn.execute(query)]
+        # One page: its ids in order from the covering index over open tasks, then only their rows.
+        ids = list(conn.execute(select(t.c.id).where(*where).order_by(*order).limit(limit).offset(offset)).scalars())
+        rows = {r.id: r for r in conn.execute(select(*columns).where(t.c.id.in_(ids)))} if ids else {}
+        return [task_view(rows[i]) for i in ids]
 
 
 def count_tasks(engine: Samverkan, user: User) -> int:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, literal_column, select
+from sqlalchemy import ColumnElement, Connection, Integer, case, func, literal_column, select, union_all
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -33,17 +33,7 @@ def inbox(engine: Samverkan, user: User, sort: str = "due") -> list[dict[str, An
         rows = conn.execute(query).all()
         cases = _cases(conn, sorted({row.case_id for row in rows}))
     for row in rows:
-        title, area_id, area_name, handlaggare = cases[row.case_id]
-        view = task_view(row)
-        view.update(
-            case_title=title,
-            area=area_id,
-            area_name=area_name or area_id or "",
-            mine=row.assignee == user.username,
-            handlaggare=handlaggare,
-            overdue=row.due_at is not None and row.due_at < now,
-        )
-        items.append(view)
+        items.append(_item(row, cases[row.case_id], user, now))
     key = _SORT_KEYS.get(sort, _SORT_KEYS["due"])
     items.sort(key=lambda item: (not item["mine"], *key(item)))
     return items
@@ -128,16 +118,157 @@ def filtered_inbox(engine: Samverkan, user: User, chosen: InboxFilter, sort: str
 
 def narrow(everything: list[dict[str, Any]], chosen: InboxFilter) -> FilteredInbox:
     """``everything`` narrowed by ``chosen``, with the counts per filter value (see :func:`filtered_inbox`)."""
-    counts: dict[str, Counter[str]] = {"area": Counter(), "phase": Counter(), "overdue": Counter(), "who": Counter()}
-    for item in everything:
-        if chosen.matches(item, skip="area"):
-            counts["area"][item["area"] or ""] += 1
-        if chosen.matches(item, skip="phase"):
-            counts["phase"][item["phase"] or ""] += 1
-        if chosen.matches(item, skip="overdue") and item["overdue"]:
-            counts["overdue"]["true"] += 1
-        if chosen.matches(item, skip="who"):
-            counts["who"].update(w for w in WHO if _who(item, w))
-            counts["who"][""] += 1
     items = [item for item in everything if chosen.matches(item)]
-    return FilteredInbox(items, len(everything), counts)
+    return FilteredInbox(items, len(everything), tally(((item, 1) for item in everything), chosen))
+
+
+def tally(weighted: Iterable[tuple[dict[str, Any], int]], chosen: InboxFilter) -> dict[str, Counter[str]]:
+    """Counts per filter value over ``(item, how many such tasks)`` pairs, the other filters kept."""
+    counts: dict[str, Counter[str]] = {"area": Counter(), "phase": Counter(), "overdue": Counter(), "who": Counter()}
+    for item, n in weighted:
+        if chosen.matches(item, skip="area"):
+            counts["area"][item["area"] or ""] += n
+        if chosen.matches(item, skip="phase"):
+            counts["phase"][item["phase"] or ""] += n
+        if chosen.matches(item, skip="overdue") and item["overdue"]:
+            counts["overdue"]["true"] += n
+        if chosen.matches(item, skip="who"):
+            for who in WHO:
+                if _who(item, who):
+                    counts["who"][who] += n
+            counts["who"][""] += n
+    return counts
+
+
+PAGE_SIZE = 50
+"""Tasks on one page of the inbox."""
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the filtered inbox: its tasks, how many there are, and the counts per filter value."""
+
+    items: list[dict[str, Any]]
+    total: int
+    """Every open task of the user's, no filter applied."""
+    matching: int
+    """The tasks that pass the filters (all pages)."""
+    counts: dict[str, Counter[str]]
+    offset: int
+    limit: int
+
+
+def inbox_page(
+    engine: Samverkan, user: User, chosen: InboxFilter, sort: str = "due", offset: int = 0, limit: int = PAGE_SIZE
+) -> InboxPage:
+    """As :func:`filtered_inbox`, but only ``limit`` tasks from ``offset``, in the same order.
+
+    The database counts and sorts: the counts come from one grouped query (by area, phase,
+    overdue, mine, unclaimed), the page's task ids from an ordered query with LIMIT, and only
+    the page's tasks and cases are read in full. Sorting by text folds case as ``str.casefold``
+    does (SQLite: a registered function; PostgreSQL: ``lower`` compared by code point).
+    """
+    c = schema.cases
+    now = engine.now()
+    v = _visible(user, ("case_id", "phase", "due_at", "assignee"))
+    # Literals, not bound parameters: PostgreSQL groups only by expressions equal to the selected ones.
+    one: ColumnElement[int] = literal_column("1", Integer)
+    zero: ColumnElement[int] = literal_column("0", Integer)
+    mine = case((v.c.assignee == user.username, one), else_=zero)
+    late = case((v.c.due_at < now, one), else_=zero)
+    unclaimed = case((v.c.assignee.is_(None), one), else_=zero)
+    grouped = (
+        select(c.c.area, v.c.phase, late, mine, unclaimed, func.count())
+        .select_from(v.join(c, c.c.id == v.c.case_id))
+        .group_by(c.c.area, v.c.phase, late, mine, unclaimed)
+    )
+    with engine.db.connect() as conn:
+        groups = [
+            ({"area": area, "phase": phase, "overdue": bool(o), "mine": bool(m), "assignee": None if u else "?"}, n)
+            for area, phase, o, m, u, n in conn.execute(grouped)
+        ]
+        matching = sum(n for item, n in groups if chosen.matches(item))
+        offset = max(0, min(offset, (matching - 1) // limit * limit if matching else 0))
+        ids = list(conn.execute(_page_ids(conn, user, chosen, sort, now, offset, limit)).scalars())
+        items = _tasks_by_id(conn, user, ids, now)
+    return InboxPage(items, sum(n for _, n in groups), matching, tally(groups, chosen), offset, limit)
+
+
+def _visible(user: User, columns: tuple[str, ...]) -> Any:
+    """The user's open tasks (of their roles, or assigned to them) as a subquery of ``columns``.
+
+    Two branches rather than one OR, so that each reads a partial index over open tasks in
+    order (SQLite would otherwise scan every open task and sort).
+    """
+    t = schema.tasks
+    roles = sorted(user.roles)
+    is_open = t.c.state == literal_column("'open'")
+    cols = [t.c[name] for name in columns]
+    by_role = select(*cols).where(is_open, t.c.role.in_(roles))
+    assigned = select(*cols).where(is_open, t.c.assignee == user.username, t.c.role.not_in(roles))
+    return union_all(by_role, assigned).subquery("visible")
+
+
+def _page_ids(conn: Connection, user: User, chosen: InboxFilter, sort: str, now: Any, offset: int, limit: int) -> Any:
+    """The ordered, limited query of one page's task ids: tasks alone unless a filter or the sort needs the case."""
+    c, a = schema.cases, schema.areas
+    columns = ("id", "case_id", "phase", "due_at", "created_at", "assignee")
+    v = _visible(user, (*columns, "name") if sort == "task" else columns)
+    where = []
+    source: Any = v
+    if chosen.area or sort in ("case", "area"):
+        source = source.join(c, c.c.id == v.c.case_id)
+        if sort == "area":
+            source = source.outerjoin(a, a.c.id == c.c.area)
+    if chosen.area:
+        where.append(c.c.area == chosen.area)
+    if chosen.phase:
+        where.append(v.c.phase == chosen.phase)
+    if chosen.overdue:
+        where.append(v.c.due_at < now)
+    if chosen.who == "mine":
+        where.append(v.c.assignee == user.username)
+    elif chosen.who == "unclaimed":
+        where.append(v.c.assignee.is_(None))
+    keys: list[Any] = [case((v.c.assignee == user.username, 0), else_=1)]
+    if sort == "case":
+        keys.append(_folded(conn, func.coalesce(c.c.title, "")))
+    elif sort == "task":
+        keys.append(_folded(conn, func.coalesce(v.c.name, "")))
+    elif sort == "area":
+        keys.append(_folded(conn, func.coalesce(a.c.name, c.c.area, "")))
+    elif sort == "created":
+        keys.append(v.c.created_at)
+    keys += [v.c.due_at.is_(None), v.c.due_at, v.c.created_at, v.c.id]
+    return select(v.c.id).select_from(source).where(*where).order_by(*keys).limit(limit).offset(offset)
+
+
+def _folded(conn: Connection, text: Any) -> Any:
+    """``text`` case-folded for sorting, compared by code point as Python compares strings."""
+    if conn.dialect.name == "postgresql":
+        return func.lower(text).collate("C")
+    return func.casefold(text)
+
+
+def _tasks_by_id(conn: Connection, user: User, ids: list[str], now: Any) -> list[dict[str, Any]]:
+    """The inbox's view of the tasks ``ids``, in that order."""
+    if not ids:
+        return []
+    t = schema.tasks
+    rows = {row.id: row for row in conn.execute(select(*(t.c[n] for n in _TASK_COLUMNS)).where(t.c.id.in_(ids)))}
+    cases = _cases(conn, sorted({row.case_id for row in rows.values()}))
+    return [_item(rows[i], cases[rows[i].case_id], user, now) for i in ids]
+
+
+def _item(row: Any, case_row: tuple[str, str | None, str | None, str | None], user: User, now: Any) -> dict[str, Any]:
+    title, area_id, area_name, handlaggare = case_row
+    view = task_view(row)
+    view.update(
+        case_title=title,
+        area=area_id,
+        area_name=area_name or area_id or "",
+        mine=row.assignee == user.username,
+        handlaggare=handlaggare,
+        overdue=row.due_at is not None and row.due_at < now,
+    )
+    return view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,3 +80,32 @@ def test_inbox_reads_open_tasks_through_an_index(drive: Driver, engine: Samverka
             else:
                 plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
                 assert "SCAN cases" not in plan and "SCAN tasks" not in plan, plan
+
+
+def test_inbox_page_reads_open_tasks_through_indexes(drive: Driver, engine: Samverkan) -> None:
+    """The paged inbox's counts and page: open tasks by partial index, cases by a covering one."""
+    drive.start(title="Ett ärende")
+    _finished_cases(engine, 2000)
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if statement.startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine.db, "before_cursor_execute", record)
+    try:
+        page = worklist.inbox_page(engine, User("kim", frozenset({"kontaktperson"})), worklist.InboxFilter())
+    finally:
+        event.remove(engine.db, "before_cursor_execute", record)
+    assert [i["element_id"] for i in page.items] == ["registrera_initiativ"] and page.total == page.matching == 1
+    with engine.db.connect() as conn:
+        for sql, parameters in seen:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+                plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
+                assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
+            else:
+                plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
+                # A scan of a partial index over open tasks is bounded by the live work, not the history.
+                scanned = re.findall(r"SCAN tasks(?: USING (?:COVERING )?INDEX (\w+))?", plan)
+                assert "SCAN cases" not in plan and all(i.startswith("ix_tasks_open_") for i in scanned), plan

@@ -329,8 +329,21 @@ def list_tasks() -> Response:
         area=args.get("area"),
         phase=args.get("phase"),
         overdue=flag("overdue"),
+        limit=_paging("limit", args.get("limit"), 1, MAX_LIMIT),
+        offset=_paging("offset", args.get("offset"), 0, inputs.MAX_ID) or 0,
     )
     return jsonify(found)
+
+
+def _paging(name: str, raw: str | None, minimum: int, maximum: int) -> int | None:
+    """``limit`` or ``offset`` of ``GET /tasks``: absent is None (every task, as before); else a whole number or 422."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18 and minimum <= int(text) <= maximum):
+        message = f"{name} måste vara ett heltal från {minimum} till {maximum}."
+        raise Invalid(message, [{"field": name, "message": message}], "bad_parameter")
+    return int(text)
 
 
 @bp.get("/tasks/<task_id>")

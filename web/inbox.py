@@ -36,12 +36,18 @@ def index() -> str:
         overdue=args.get("overdue", "") in ("1", "true"),
         who=args.get("who", "") if args.get("who") in worklist.WHO else "",
     )
-    found = worklist.filtered_inbox(engine(), require_user(), chosen, sort)
+    size = worklist.PAGE_SIZE
+    found = worklist.inbox_page(engine(), require_user(), chosen, sort, (_page_number() - 1) * size, size)
     return render_template(
         "inbox.html",
         items=found.items,
         total=found.total,
+        matching=found.matching,
         counts=found.counts,
+        first=found.offset + 1,
+        last=found.offset + len(found.items),
+        page=found.offset // size + 1,
+        pages=max(1, -(-found.matching // size)),
         chosen=chosen,
         filter_url=lambda **change: _filter_url(chosen, {"sort": sort, **change}),
         areas=reference.list_areas(engine()),
@@ -52,12 +58,23 @@ def index() -> str:
     )
 
 
+def _page_number() -> int:
+    """The page asked for (``page``, from 1); anything else is the first page, as a bad sort is the default one."""
+    raw = request.args.get("page", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) > 0 else 1
+
+
 def _filter_url(chosen: worklist.InboxFilter, change: dict[str, Any]) -> str:
-    """The inbox URL with ``chosen`` filters, ``change`` applied; empty values and the default sort left out."""
+    """The inbox URL with ``chosen`` filters, ``change`` applied; empty values, the default sort and page 1 left out.
+
+    A changed filter or sort starts again at the first page (``page`` is only kept when given).
+    """
     params = {"area": chosen.area, "phase": chosen.phase, "overdue": "1" if chosen.overdue else "", "who": chosen.who}
     params |= {k: ("1" if v is True else "" if v is False else v) for k, v in change.items()}
     if params.get("sort") == "due":
         params["sort"] = ""
+    if str(params.get("page")) == "1":
+        params["page"] = ""
     query = urlencode({k: v for k, v in params.items() if v})
     return url_for("inbox.index") + ("?" + query if query else "")
 

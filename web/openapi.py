@@ -590,12 +590,19 @@ PATHS: dict[str, Any] = {
         "get": _op(
             "Öppna uppgifter för mina roller",
             _json({"type": "array", "items": _ref("Task")}),
+            422,
             parameters=[
                 _query("mine", {"enum": ["true", "false"]}, "true: bara de jag tagit"),
                 _query("unclaimed", {"enum": ["true", "false"]}, "true: bara de som ingen tagit"),
                 _query("area", {"type": "string"}, "Områdets id"),
                 _query("phase", {"type": "string"}, "Fas"),
                 _query("overdue", {"enum": ["true", "false"]}, "true: bara försenade"),
+                _query(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                    "Högst så många, efter förfallodag, skapad, id (utan: alla)",
+                ),
+                _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "Hoppa över så många (0)"),
             ],
         )
     },
