@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,8 @@ from sqlalchemy import event
 from engine import reports, schema, worklist
 from engine.context import Samverkan, User
 from tests.samverkansstod import INITIERING, Driver
+
+T = TypeVar("T")
 
 
 def test_per_month_counts_only_its_window(drive: Driver, engine: Samverkan) -> None:
@@ -54,10 +57,8 @@ def _finished_cases(engine: Samverkan, n: int) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-def test_inbox_reads_open_tasks_through_an_index(drive: Driver, engine: Samverkan) -> None:
-    """The inbox's own query plan starts from the open tasks, never from all cases or all tasks."""
-    drive.start(title="Ett ärende")
-    _finished_cases(engine, 2000)
+def _selects(engine: Samverkan, read: Callable[[], T]) -> tuple[T, list[tuple[str, Any]]]:
+    """What ``read`` returns, and the SELECT statements it ran with their parameters."""
     seen: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
@@ -66,46 +67,47 @@ def test_inbox_reads_open_tasks_through_an_index(drive: Driver, engine: Samverka
 
     event.listen(engine.db, "before_cursor_execute", record)
     try:
-        items = worklist.inbox(engine, User("kim", frozenset({"kontaktperson"})))
+        return read(), seen
     finally:
         event.remove(engine.db, "before_cursor_execute", record)
-    assert [i["element_id"] for i in items] == ["registrera_initiativ"]
-    assert len(seen) == 2  # the open tasks, then their cases
+
+
+def _plans(engine: Samverkan, seen: list[tuple[str, Any]]) -> Iterator[tuple[str, str]]:
+    """The dialect's name and query plan of each statement (PostgreSQL: as at scale, no seq scans)."""
     with engine.db.connect() as conn:
         for sql, parameters in seen:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it would use at scale
-                plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
-                assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
+                yield "postgresql", " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
             else:
-                plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
-                assert "SCAN cases" not in plan and "SCAN tasks" not in plan, plan
+                yield "sqlite", " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
+
+
+def test_inbox_reads_open_tasks_through_an_index(drive: Driver, engine: Samverkan) -> None:
+    """The inbox's own query plan starts from the open tasks, never from all cases or all tasks."""
+    drive.start(title="Ett ärende")
+    _finished_cases(engine, 2000)
+    items, seen = _selects(engine, lambda: worklist.inbox(engine, User("kim", frozenset({"kontaktperson"}))))
+    assert [i["element_id"] for i in items] == ["registrera_initiativ"]
+    assert len(seen) == 2  # the open tasks, then their cases
+    for dialect, plan in _plans(engine, seen):
+        if dialect == "postgresql":
+            assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
+        else:
+            assert "SCAN cases" not in plan and "SCAN tasks" not in plan, plan
 
 
 def test_inbox_page_reads_open_tasks_through_indexes(drive: Driver, engine: Samverkan) -> None:
     """The paged inbox's counts and page: open tasks by partial index, cases by a covering one."""
     drive.start(title="Ett ärende")
     _finished_cases(engine, 2000)
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if statement.startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(engine.db, "before_cursor_execute", record)
-    try:
-        page = worklist.inbox_page(engine, User("kim", frozenset({"kontaktperson"})), worklist.InboxFilter())
-    finally:
-        event.remove(engine.db, "before_cursor_execute", record)
+    kim = User("kim", frozenset({"kontaktperson"}))
+    page, seen = _selects(engine, lambda: worklist.inbox_page(engine, kim, worklist.InboxFilter()))
     assert [i["element_id"] for i in page.items] == ["registrera_initiativ"] and page.total == page.matching == 1
-    with engine.db.connect() as conn:
-        for sql, parameters in seen:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-                plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
-                assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
-            else:
-                plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
-                # A scan of a partial index over open tasks is bounded by the live work, not the history.
-                scanned = re.findall(r"SCAN tasks(?: USING (?:COVERING )?INDEX (\w+))?", plan)
-                assert "SCAN cases" not in plan and all(i.startswith("ix_tasks_open_") for i in scanned), plan
+    for dialect, plan in _plans(engine, seen):
+        if dialect == "postgresql":
+            assert "Seq Scan on tasks" not in plan and "Seq Scan on cases" not in plan, plan
+        else:
+            # A scan of a partial index over open tasks is bounded by the live work, not the history.
+            scanned = re.findall(r"SCAN tasks(?: USING (?:COVERING )?INDEX (\w+))?", plan)
+            assert "SCAN cases" not in plan and all(i.startswith("ix_tasks_open_") for i in scanned), plan
