@@ -120,7 +120,7 @@ def submissions(engine: Samverkan, case: dict[str, Any]) -> list[Group]:
             group.period_from = group.period_from or _text(about.get(follow_up.start))
             group.period_to = group.period_to or _text(about.get(follow_up.end))
         form = definition.form_of(row["element_id"])
-        row["name"] = (element.name if element else None) or row["element_id"]
+        row["name"] = definition.name_of(row["element_id"])
         row["form"] = engine.forms.schema(form) if form else {"properties": {}}
         row["form_name"] = form
         group.submissions.append(row)

@@ -122,8 +122,7 @@ def _timers(engine: Samverkan, case: dict[str, Any]) -> list[Waiting]:
         if row is None:
             return []
         definition = engine.definition(conn, case["process_id"], case["process_version"])
-    element = definition.elements.get(row.element_id)
-    return [Waiting((element.name if element else None) or row.element_id, due_at=row.due_at)]
+    return [Waiting(definition.name_of(row.element_id), due_at=row.due_at)]
 
 
 def _moment(value: str | None) -> datetime | None:

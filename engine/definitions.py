@@ -98,6 +98,16 @@ class Definition:
     def element(self, element_id: str) -> Element | None:
         return self.elements.get(element_id)
 
+    def name_of(self, element_id: str) -> str:
+        """The element's name for people, else its id."""
+        element = self.elements.get(element_id)
+        return (element.name if element is not None else None) or element_id
+
+    def is_boundary(self, element_id: str) -> bool:
+        """Whether the element is a boundary event (a task's reminder or deadline)."""
+        element = self.elements.get(element_id)
+        return element is not None and element.kind == "boundaryEvent"
+
     def form_of(self, element_id: str) -> str:
         """The form a user task is filled in with (its ``form`` property, else its id)."""
         element = self.elements.get(element_id)

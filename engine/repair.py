@@ -82,22 +82,12 @@ def positions(engine: Samverkan, case_id: int) -> list[Position]:
 
 def _positions(engine: Samverkan, definition: Definition, workflow: BpmnWorkflow) -> list[Position]:
     snapshot = engine.runtime.snapshot(workflow)
-    found = [Position(t.id, t.element_id, _name(definition, t.element_id)) for t in snapshot.open_tasks]
+    found = [Position(t.id, t.element_id, definition.name_of(t.element_id)) for t in snapshot.open_tasks]
     return found + [
-        Position(t.id, t.element_id, _name(definition, t.element_id), t.due_at)
+        Position(t.id, t.element_id, definition.name_of(t.element_id), t.due_at)
         for t in snapshot.timers
-        if not _is_boundary(definition, t.element_id)
+        if not definition.is_boundary(t.element_id)
     ]
-
-
-def _name(definition: Definition, element_id: str) -> str:
-    element = definition.element(element_id)
-    return (element.name if element is not None else "") or element_id
-
-
-def _is_boundary(definition: Definition, element_id: str) -> bool:
-    element = definition.element(element_id)
-    return element is not None and element.kind == "boundaryEvent"
 
 
 def move_position(

@@ -102,9 +102,9 @@ class Step:
         self._fired_at_load = {t.id for t in loaded.fired_timers}
         self._current: Snapshot | None = loaded
         self._new_version: int | None = None
-        # Of the case row as loaded (set by :meth:`load`): its status, its process and version.
-        self.status_at_load = ACTIVE
+        # Of the case row as read: its process and version (not for a new case), its status (by :meth:`load`).
         self.process: tuple[str, int] | None = None
+        self.status_at_load: str | None = None
 
     # --- loading ---------------------------------------------------------------------------
     @classmethod
@@ -126,7 +126,7 @@ class Step:
             (lambda: row.state) if with_state else (lambda: conn.execute(_STATE, {"case_id": case_id}).scalar_one()),
             now,
         )
-        step.status_at_load, step.process = row.status, (row.process_id, row.process_version)
+        step.status_at_load = row.status
         return step
 
     @classmethod
@@ -154,7 +154,9 @@ class Step:
         workflow = engine.workflows.take(case_id, lock_version)
         if workflow is None:
             workflow = engine.runtime.load(definition, state())
-        return cls(engine, conn, case_id, lock_version, definition, workflow, now)
+        step = cls(engine, conn, case_id, lock_version, definition, workflow, now)
+        step.process = process
+        return step
 
     @classmethod
     def start(
@@ -295,7 +297,7 @@ class Step:
             end_event = engine.runtime.reached_end_event(self._workflow, definition.end_events())
             events.append(Event("ended", actor, end_event, {}))
         active = [t.element_id for t in snapshot.open_tasks] + [
-            t.element_id for t in snapshot.timers if not _is_boundary(definition, t.element_id)
+            t.element_id for t in snapshot.timers if not definition.is_boundary(t.element_id)
         ]
         columns = {
             "data": indexes.jsonable(snapshot.data),
@@ -367,11 +369,6 @@ class Step:
         """What a new task's page shows and prefills: its own data (a branch's copy) for its form's fields."""
         form = self._engine.forms.schema(self.definition.form_of(element_id))
         return task_context(form, self._engine.runtime.task_data(self._workflow, task_id))
-
-
-def _is_boundary(definition: Definition, element_id: str) -> bool:
-    element = definition.element(element_id)
-    return element is not None and element.kind == "boundaryEvent"
 
 
 def _phase(definition: Definition, active: list[str], end_event: str | None) -> str | None:
