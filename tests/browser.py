@@ -30,6 +30,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """For test modules that import it: SQLite only. What their pages do is tested on both databases elsewhere."""
+    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+
+
 @pytest.fixture(scope="session")
 def base_url() -> None:
     """Replaces pytest-base-url's fixture, which warns (an error here) under pytest 9."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import accounts
@@ -15,6 +12,7 @@ from tests.browser import (  # noqa: F401
     axe_violations,
     base_url,
     browser_type_launch_args,
+    database_url,
 )
 from tests.test_reflow_browser import OVERFLOW
 
@@ -27,11 +25,6 @@ SECTIONS = [
     "Teknisk information om webbplatsens tillgänglighet",
     "Hur vi testat webbplatsen",
 ]
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def test_the_statement_needs_no_login_and_follows_digg(page: Page, live_server: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,15 +14,10 @@ from tests.browser import (  # noqa: F401
     axe_violations,
     base_url,
     browser_type_launch_args,
+    database_url,
     log_in,
 )
 from tests.samverkansstod import INITIERING, Driver
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-
 
 VIEWBOX = """() => {
     const v = window.samverkanViewer.get('canvas').viewbox();

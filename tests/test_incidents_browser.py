@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import timers
 from engine.clock import FixedClock
 from engine.context import Samverkan
-from tests.browser import SCREENSHOTS, axe_violations, base_url, browser_type_launch_args, log_in  # noqa: F401
+from tests.browser import SCREENSHOTS, axe_violations, base_url, browser_type_launch_args, database_url, log_in  # noqa: F401
 from tests.test_timers import _deadline_case, _timer_rows
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Browser tests run on SQLite only; incidents are tested on both databases in test_timers.py."""
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def test_chef_sees_incidents_and_admin_retries_one(

@@ -7,15 +7,13 @@ control without a name or a form that needs a mouse fails the test."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import accounts, processes
 from engine.context import SYSTEM, Samverkan
-from tests.browser import PASSWORD, axe_violations, base_url, browser_type_launch_args  # noqa: F401
+from tests.browser import PASSWORD, axe_violations, base_url, browser_type_launch_args, database_url  # noqa: F401
 from tests.samverkansstod import MODEL
 
 MAX_TABS = 400
@@ -36,11 +34,6 @@ FOCUSED = """() => {
         numeric: e.inputMode === 'numeric',
     };
 }"""
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 class Keyboard:

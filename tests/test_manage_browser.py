@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import accounts, area_coordination, queries
@@ -16,15 +14,11 @@ from tests.browser import (  # noqa: F401
     axe_violations,
     base_url,
     browser_type_launch_args,
+    database_url,
     log_in,
 )
 from tests.samverkansstod import TO_DECISION, Driver
 from tests.test_reflow_browser import OVERFLOW
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def _reflows(page: Page, *urls: str) -> None:

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import processes
 from engine.context import SYSTEM, Samverkan
-from tests.browser import SCREENSHOTS, axe_violations, base_url, browser_type_launch_args, log_in  # noqa: F401
+from tests.browser import SCREENSHOTS, axe_violations, base_url, browser_type_launch_args, database_url, log_in  # noqa: F401
 from tests.samverkansstod import Driver
 from tests.test_migration import _renamed
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Browser tests run on SQLite only; the engine's migration is tested on both databases."""
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def test_owner_previews_and_moves_the_movable_cases(

@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import processes
 from engine.context import Samverkan
-from tests.browser import SCREENSHOTS, base_url, browser_type_launch_args, log_in  # noqa: F401
+from tests.browser import SCREENSHOTS, base_url, browser_type_launch_args, database_url, log_in  # noqa: F401
 from tests.samverkansstod import Driver
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Browser tests run on SQLite only; the engine queries they rely on are tested on both."""
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def open_modeler(page: Page, live_server: str, engine: Samverkan) -> None:

@@ -6,7 +6,6 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine.context import Samverkan
@@ -15,14 +14,10 @@ from tests.browser import (  # noqa: F401
     axe_violations,
     base_url,
     browser_type_launch_args,
+    database_url,
     log_in,
 )
 from tests.samverkansstod import INITIERING, Driver
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def test_chef_sees_counts_on_the_diagram_and_exports_areas(

@@ -14,16 +14,12 @@ from tests.browser import (  # noqa: F401
     axe_violations,
     base_url,
     browser_type_launch_args,
+    database_url,
     log_in,
 )
 from tests.personal_case import ADA, BO, CISSI, filled_case
 from tests.samverkansstod import Driver
 from tests.test_reflow_browser import OVERFLOW
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 @pytest.fixture

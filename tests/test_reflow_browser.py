@@ -17,7 +17,7 @@ from engine.attachments import Store
 from engine.context import SYSTEM, Samverkan
 from engine.roles import ROLES
 from samverkan_cli.demo import DEMO_PASSWORD, run_demo
-from tests.browser import axe_violations, base_url, browser_type_launch_args  # noqa: F401
+from tests.browser import axe_violations, base_url, browser_type_launch_args, database_url  # noqa: F401
 from tests.samverkansstod import MODEL
 
 # (window width in CSS px, text size): 320 px; a 1280 px window at 200 % zoom; a 1280 px window with
@@ -51,11 +51,6 @@ CUT = """() => {
     });
     return cut.map(name).slice(0, 5);
 }"""
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 @pytest.fixture

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from engine import timers
 from engine.context import Samverkan
-from tests.browser import SCREENSHOTS, axe_violations, base_url, browser_type_launch_args, log_in  # noqa: F401
+from tests.browser import (  # noqa: F401
+    SCREENSHOTS,
+    axe_violations,
+    base_url,
+    browser_type_launch_args,
+    database_url,
+    log_in,
+)
 from tests.samverkansstod import Driver
 from tests.test_migration import _granted
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Browser tests run on SQLite only; the repairs are tested on both databases in test_repair.py."""
-    return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
 
 
 def test_admin_moves_a_stuck_case_and_then_cancels_it(
