@@ -96,6 +96,8 @@ cases = Table(
     # Joins from open tasks that need only these columns (the overview's counts, the inbox's counts
     # per area) read this index, never the wide rows with the stored state (bench/growth.py --scale).
     Index("ix_cases_id_status", "id", "status", "process_id", "area"),
+    # The overview leaves out the active cases of other processes (engine.reports.element_counts).
+    Index("ix_cases_status_process", "status", "process_id"),
 )
 
 OPEN_TASK = text("state = 'open'")
@@ -134,7 +136,8 @@ tasks = Table(
     # The inbox: open tasks of the user's roles OR assigned to them. Partial indexes hold only
     # open tasks, so their size (and the planner's estimate) stays that of the live work however
     # many finished cases pile up; the query says ``state = 'open'`` as a literal to use them.
-    Index("ix_tasks_open_role", "role", sqlite_where=OPEN_TASK, postgresql_where=OPEN_TASK),
+    # By role: ``ix_tasks_open_role_due`` below (a narrower one by role alone, 0011-0013, led
+    # PostgreSQL to read 100,000 task rows for the overview instead of covering indexes).
     # Only claimed open tasks: most open tasks are unclaimed (NULL), and with them in the index
     # SQLite's statistics say one name matches every open task, so it scanned instead (migration 0013).
     Index("ix_tasks_open_assignee", "assignee", sqlite_where=OPEN_CLAIMED, postgresql_where=OPEN_CLAIMED),

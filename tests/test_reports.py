@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine import accounts, reports
-from engine.context import Samverkan
-from tests.samverkansstod import INITIERING, Driver
+from engine import accounts, cases, processes, reports
+from engine.context import SYSTEM, Samverkan
+from tests.samverkansstod import INITIERING, MODEL, USERS, Driver
 from web import create_app
 
 
@@ -104,3 +104,24 @@ def test_area_view_limits_each_area_and_counts_what_matches(drive: Driver, engin
     assert [c["id"] for g in reports.area_view(engine, area=reports.NO_AREA) for c in g["cases"]] == [without_area]
     everything = reports.area_view(engine)
     assert sum(len(g["cases"]) for g in everything) == 4
+
+
+def test_counts_per_element_keep_to_their_process(drive: Driver, engine: Samverkan) -> None:
+    # A second process with the same element ids: its waiting cases are not the first one's.
+    copy = MODEL.read_bytes().replace(b'"samverkansstod"', b'"samverkansstod_kopia"')
+    processes.deploy(engine, SYSTEM, copy)
+    here = drive.start(title="I huvudprocessen")
+    there = cases.start_case(
+        engine, USERS["kontaktperson"], "samverkansstod_kopia", "I kopian", "start_aktorsinitiativ"
+    )
+    for case_id in (here, there):
+        drive.walk(case_id, "registrera_initiativ")
+    drive.advance(40)  # past forsta_mote's deadline in both
+
+    assert reports.by_element(engine, "samverkansstod")["forsta_mote"] == {"waiting": 1, "overdue": 1}
+    assert reports.by_element(engine, "samverkansstod_kopia")["forsta_mote"] == {"waiting": 1, "overdue": 1}
+    assert reports.by_element(engine)["forsta_mote"] == {"waiting": 2, "overdue": 2}
+    assert reports.overdue_by_role(engine) == {"kontaktperson": 2}  # every process
+    drive.walk(here, "forsta_mote")
+    assert "forsta_mote" not in reports.by_element(engine, "samverkansstod")
+    assert reports.by_element(engine, "samverkansstod_kopia")["forsta_mote"]["waiting"] == 1
