@@ -40,6 +40,9 @@ _DELETE_DRAFTS = schema.drafts.delete().where(schema.drafts.c.task_id.in_(bindpa
 # PostgreSQL closes the tasks and deletes their drafts in one round trip (a data-modifying CTE).
 _CLOSED = _CLOSE_TASKS.returning(schema.tasks.c.id).cte("closed")
 _CLOSE_TASKS_AND_DRAFTS = schema.drafts.delete().where(schema.drafts.c.task_id.in_(select(_CLOSED.c.id)))
+_TASK_AREA = (
+    schema.tasks.update().where(schema.tasks.c.id.in_(bindparam("ids", expanding=True))).values(area=bindparam("area"))
+)
 _TASK_DUE = schema.tasks.update().where(schema.tasks.c.id == bindparam("task_id")).values(due_at=bindparam("due_at"))
 _OPEN_TASKS = select(schema.tasks).where(schema.tasks.c.id.in_(bindparam("ids", expanding=True)))
 _INSERT_TASKS = schema.tasks.insert()
@@ -121,13 +124,16 @@ def sync_tasks(
     now: datetime,
     actor: str,
     context_of: Callable[[str, str], dict[str, Any] | None],
+    area: tuple[str | None, str | None],
 ) -> TaskSync:
     """Bring the task index in line with the workflow (writes only: no read waits in the pipeline).
 
     ``indexed`` is what the index held when the step loaded (task id -> due date); ``due`` the
-    deadlines by task id; ``context_of(task_id, element_id)`` what a new task's page shows.
-    Tasks that closed, however they closed, lose their drafts in the same transaction.
+    deadlines by task id; ``context_of(task_id, element_id)`` what a new task's page shows;
+    ``area`` the case's area at load and now (open tasks carry it). Tasks that closed, however
+    they closed, lose their drafts in the same transaction.
     """
+    area_at_load, area_now = area
     open_ids = {task.id for task in open_tasks}
     closed = [task_id for task_id in indexed if task_id not in open_ids]
     if closed:
@@ -160,10 +166,13 @@ def sync_tasks(
                 "created_at": now,
                 "state": "open",
                 "context": context_of(task.id, task.element_id),
+                "area": area_now,
             }
         )
     if new_rows:
         conn.execute(_INSERT_TASKS, new_rows)
+    if kept and area_now != area_at_load:
+        conn.execute(_TASK_AREA, {"ids": kept, "area": area_now})
     return TaskSync(new_rows, kept)
 
 

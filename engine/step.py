@@ -100,6 +100,8 @@ class Step:
         self._indexed_elements = {t.id: t.element_id for t in loaded.open_tasks}
         self._indexed_timers = {t.id: t.due_at for t in loaded.timers}
         self._fired_at_load = {t.id for t in loaded.fired_timers}
+        # The area the case row (and its open tasks) hold: the loaded data's, as the last save wrote it.
+        self._area_at_load = definition.profile.area_of(loaded.data)
         self._current: Snapshot | None = loaded
         self._new_version: int | None = None
         # Of the case row as read: its process and version (not for a new case), its status (by :meth:`load`).
@@ -299,12 +301,13 @@ class Step:
         active = [t.element_id for t in snapshot.open_tasks] + [
             t.element_id for t in snapshot.timers if not definition.is_boundary(t.element_id)
         ]
+        area = definition.profile.area_of(snapshot.data)
         columns = {
             "data": indexes.jsonable(snapshot.data),
             "status": status,
             "end_event": end_event,
             "phase": _phase(definition, active, end_event),
-            "area": definition.profile.area_of(snapshot.data),
+            "area": area,
             "active_elements": active,
             "incident": incident,
             "updated_at": now,
@@ -325,6 +328,7 @@ class Step:
                 now,
                 actor,
                 self._context_of,
+                (self._area_at_load, area),
             )
             gone = indexes.sync_timers(conn, self.case_id, definition, self._indexed_timers, snapshot.timers)
             history.write(conn, self.case_id, now, events)

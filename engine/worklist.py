@@ -168,19 +168,17 @@ def inbox_page(
     the page's tasks and cases are read in full. Sorting by text folds case as ``str.casefold``
     does (SQLite: a registered function; PostgreSQL: ``lower`` compared by code point).
     """
-    c = schema.cases
     now = engine.now()
-    v = _visible(user, ("case_id", "phase", "due_at", "assignee"))
+    v = _visible(user, ("area", "phase", "due_at", "assignee"))
     # Literals, not bound parameters: PostgreSQL groups only by expressions equal to the selected ones.
     one: ColumnElement[int] = literal_column("1", Integer)
     zero: ColumnElement[int] = literal_column("0", Integer)
     mine = case((v.c.assignee == user.username, one), else_=zero)
     late = case((v.c.due_at < now, one), else_=zero)
     unclaimed = case((v.c.assignee.is_(None), one), else_=zero)
-    grouped = (
-        select(c.c.area, v.c.phase, late, mine, unclaimed, func.count())
-        .select_from(v.join(c, c.c.id == v.c.case_id))
-        .group_by(c.c.area, v.c.phase, late, mine, unclaimed)
+    # Open tasks carry their case's area: the counts read the covering index alone, no case row.
+    grouped = select(v.c.area, v.c.phase, late, mine, unclaimed, func.count()).group_by(
+        v.c.area, v.c.phase, late, mine, unclaimed
     )
     with engine.db.connect() as conn:
         groups = [
@@ -210,18 +208,18 @@ def _visible(user: User, columns: tuple[str, ...]) -> Any:
 
 
 def _page_ids(conn: Connection, user: User, chosen: InboxFilter, sort: str, now: Any, offset: int, limit: int) -> Any:
-    """The ordered, limited query of one page's task ids: tasks alone unless a filter or the sort needs the case."""
+    """The ordered, limited query of one page's task ids: tasks alone unless the sort needs the case or area."""
     c, a = schema.cases, schema.areas
-    columns = ("id", "case_id", "phase", "due_at", "created_at", "assignee")
+    columns = ("id", "case_id", "area", "phase", "due_at", "created_at", "assignee")
     v = _visible(user, (*columns, "name") if sort == "task" else columns)
     where = []
     source: Any = v
-    if chosen.area or sort in ("case", "area"):
+    if sort == "case":
         source = source.join(c, c.c.id == v.c.case_id)
-        if sort == "area":
-            source = source.outerjoin(a, a.c.id == c.c.area)
+    elif sort == "area":
+        source = source.outerjoin(a, a.c.id == v.c.area)
     if chosen.area:
-        where.append(c.c.area == chosen.area)
+        where.append(v.c.area == chosen.area)
     if chosen.phase:
         where.append(v.c.phase == chosen.phase)
     if chosen.overdue:
@@ -236,7 +234,7 @@ def _page_ids(conn: Connection, user: User, chosen: InboxFilter, sort: str, now:
     elif sort == "task":
         keys.append(_folded(conn, func.coalesce(v.c.name, "")))
     elif sort == "area":
-        keys.append(_folded(conn, func.coalesce(a.c.name, c.c.area, "")))
+        keys.append(_folded(conn, func.coalesce(a.c.name, v.c.area, "")))
     elif sort == "created":
         keys.append(v.c.created_at)
     keys += [v.c.due_at.is_(None), v.c.due_at, v.c.created_at, v.c.id]

@@ -41,6 +41,7 @@ def _open_tasks(engine: Samverkan, n: int) -> None:
                 "due_at": None if i % 6 == 0 else AT + timedelta(days=(i * 37) % 50 - 20),
                 "created_at": created,
                 "state": "open",
+                "area": areas[i % 4],  # as the step writes it: the case's area
             }
         )
     with engine.db.begin() as conn:

@@ -132,6 +132,10 @@ class Walk:
             assert timers == {}, timers
             return case
         assert case["open_tasks"] or timers, "an active case that waits for nothing"
+        with self.drive.engine.db.connect() as conn:
+            t = schema.tasks
+            areas = conn.execute(select(t.c.area).where(t.c.case_id == case_id, t.c.state == "open")).scalars()
+            assert set(areas) <= {case["area"]}, "open tasks carry their case's area"
         for task in case["open_tasks"]:
             self.seen_tasks.add(task["element_id"])
             if task["element_id"] in self.deadlines:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from engine import queries, repair, schema, timers
+from engine import queries, repair, schema, timers, worklist
 from engine.context import User
 from engine.errors import Conflict, Forbidden, Invalid
 from tests.http import ApiClient
@@ -126,3 +126,27 @@ def test_the_api_names_the_position_to_move(drive: Driver, api: ApiClient) -> No
     assert refused.status == 422 and refused.body["error"]["details"][0]["field"] == "from_task"
     response = admin.post(f"/cases/{case_id}/move", {**body, "from_task": report["id"]})
     assert response.status == 200 and "vanta_uppfoljning" in response.body["active_elements"]
+
+
+def test_open_tasks_follow_their_case_to_another_area(drive: Driver) -> None:
+    # Period 1's report is moved back to registration while period 2's report stays open; the
+    # area registered anew is the case's, and the inbox finds the open report there.
+    case_id = _in_two_follow_up_periods(drive)
+    timers.sweep(drive.engine, datetime(2028, 4, 2, 9, tzinfo=UTC))
+    reports = [t for t in drive.case(case_id)["open_tasks"] if t["element_id"] == "uppfoljningsrapport"]
+    first, second = sorted(reports, key=lambda t: t["created_at"])
+    repair.move_position(drive.engine, ADMIN, case_id, "registrera_initiativ", "Fel område registrerat", first["id"])
+    drive.complete(case_id, "registrera_initiativ", omrade="rosengard")
+
+    assert drive.case(case_id)["area"] == "rosengard"
+    with drive.engine.db.connect() as conn:
+        rows = conn.execute(
+            select(schema.tasks.c.id, schema.tasks.c.area).where(
+                schema.tasks.c.case_id == case_id, schema.tasks.c.state == "open"
+            )
+        ).all()
+    assert second["id"] in {row.id for row in rows} and {row.area for row in rows} == {"rosengard"}
+    official = User("kim", frozenset({second["role"]}))
+    moved = worklist.inbox_page(drive.engine, official, worklist.InboxFilter(area="rosengard"))
+    assert second["id"] in [item["id"] for item in moved.items] and moved.counts["area"]["rosengard"] >= 1
+    assert worklist.inbox_page(drive.engine, official, worklist.InboxFilter(area="sofielund")).items == []
