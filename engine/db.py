@@ -106,11 +106,15 @@ def _as_sqlalchemy(err: psycopg.Error) -> StatementError:
 _NO_ROWS = (SavepointClause, ReleaseSavepointClause, RollbackToSavepointClause)
 
 
+NO_ROWS = "samverkan_no_rows"
+"""Execution option of driver SQL that returns no rows (engine.prepared): no sync in the pipeline."""
+
+
 def _sync_for_rows(conn: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool) -> None:
     # SQLAlchemy reads a result's columns as soon as the statement ran; in the pipeline they
     # arrive only with a sync, so a statement that may return rows gets one at once.
     pipeline = conn.info.get(_PIPELINE)
-    if pipeline is None:
+    if pipeline is None or context is not None and context.execution_options.get(NO_ROWS):
         return
     compiled = context.compiled if context is not None else None
     if compiled is not None and not compiled.effective_returning:

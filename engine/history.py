@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from engine import schema
+from engine.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -19,14 +20,15 @@ class Event:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-_INSERT = schema.history.insert().inline()  # built once (on every step's path); inline: no id read back
+# Built once and run as driver SQL (engine.prepared): every step writes history. Inline: no id read back.
+_INSERT = Prepared(schema.history.insert().inline())
 
 
 def write(conn: Connection, case_id: int, at: datetime, events: list[Event]) -> None:
     if not events:
         return
-    conn.execute(
-        _INSERT,
+    _INSERT.execute(
+        conn,
         [
             {
                 "case_id": case_id,

@@ -1,0 +1,147 @@
+"""Write statements of the step's hot path, compiled once per database and run as driver SQL.
+
+``conn.execute(statement, parameters)`` builds the bound parameters and their execution context
+anew on every run, a cost several times that of SQLite writing the row (``construct_params``
+and ``_init_compiled`` in a profile). A step writes eight to ten statements, so on SQLite this
+was the largest cost after SpiffWorkflow (bench/profile_step.py, docs/performance.md).
+
+A :class:`Prepared` statement keeps what SQLAlchemy's own compilation gives for a dialect (the
+SQL text, the order of its parameters, each parameter's bind processor: UTC instants, JSON)
+and hands the processed values to ``Connection.exec_driver_sql``. So the SQL and the stored
+values are SQLAlchemy's, and the statement runs on the same connection and transaction, with
+the same events and error translation. ``tests/test_prepared.py`` checks that rows written
+both ways are equal.
+
+Only writes that return no rows. An insert's columns left out take their scalar default (a
+column whose default is computed is refused when left out). An expanding ``IN`` parameter
+(``bindparam(..., expanding=True)``) is written out for the number of values given, as
+SQLAlchemy does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult, Delete, Insert, Update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
+
+from engine.db import NO_ROWS
+
+Write = Insert | Update | Delete
+
+_EXPANDING = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A statement compiled for one dialect (and, for an insert, one set of columns)."""
+
+    sql: str
+    names: tuple[str, ...]
+    positional: bool
+    processors: Mapping[str, Callable[[Any], Any]]
+    expanding: frozenset[str]
+    fixed: dict[str, Any]
+    """Values written into the statement itself (``.values(state="closed")``)."""
+    expanded: dict[tuple[int, ...], str] = field(default_factory=dict)
+    """The SQL for each count of values of the expanding parameters."""
+
+
+class Prepared:
+    """A write statement compiled once per dialect; :meth:`execute` runs it with processed values."""
+
+    def __init__(self, statement: Write) -> None:
+        self.statement = statement
+        self._forms: dict[tuple[str, tuple[str, ...]], _Form] = {}
+
+    def execute(
+        self, conn: Connection, parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> CursorResult[Any]:
+        """Run with one set of parameters, or many (an executemany: one statement, many rows)."""
+        rows = [parameters] if isinstance(parameters, Mapping) else list(parameters)
+        form = self._form(conn.dialect, tuple(rows[0]))
+        options = {NO_ROWS: True}
+        if form.expanding:
+            if len(rows) != 1:
+                raise ValueError("an expanding parameter takes one set of parameters")
+            sql, values = self._expand(form, rows[0])
+            return conn.exec_driver_sql(sql, values, execution_options=options)
+        values = [self._values(form, row) for row in rows]
+        return conn.exec_driver_sql(form.sql, values[0] if len(values) == 1 else values, execution_options=options)
+
+    def _form(self, dialect: Dialect, keys: tuple[str, ...]) -> _Form:
+        # An insert is compiled for the columns given; other statements name their parameters.
+        key = (dialect.name, keys if isinstance(self.statement, Insert) else ())
+        form = self._forms.get(key)
+        if form is None:
+            form = self._forms[key] = _compile(self.statement, dialect, list(keys))
+        return form
+
+    @staticmethod
+    def _values(form: _Form, row: Mapping[str, Any]) -> Any:
+        processed = {name: _processed(form, name, _given(form, row, name)) for name in set(form.names)}
+        return tuple(processed[name] for name in form.names) if form.positional else processed
+
+    def _expand(self, form: _Form, row: Mapping[str, Any]) -> tuple[str, Any]:
+        """The SQL with each expanding parameter written out for its number of values, and the values."""
+        lengths = tuple(len(row[name]) if name in form.expanding else 0 for name in form.names)
+        sql = form.expanded.get(lengths)
+        if sql is None:
+            sizes = dict(zip(form.names, lengths, strict=True))
+            marker = "?" if form.positional else "%({})s"
+            sql = _EXPANDING.sub(
+                lambda m: ", ".join(marker.format(f"{m[1]}_{i}") for i in range(1, sizes[m[1]] + 1)) or "NULL",
+                form.sql,
+            )
+            form.expanded[lengths] = sql
+        if form.positional:
+            values: list[Any] = []
+            for name in form.names:
+                if name in form.expanding:
+                    values.extend(_processed(form, name, v) for v in row[name])
+                else:
+                    values.append(_processed(form, name, _given(form, row, name)))
+            return sql, tuple(values)
+        named: dict[str, Any] = {}
+        for name in form.names:
+            if name in form.expanding:
+                named.update({f"{name}_{i}": _processed(form, name, v) for i, v in enumerate(row[name], 1)})
+            else:
+                named[name] = _processed(form, name, _given(form, row, name))
+        return sql, named
+
+
+def _given(form: _Form, row: Mapping[str, Any], name: str) -> Any:
+    return row[name] if name in row else form.fixed[name]
+
+
+def _processed(form: _Form, name: str, value: Any) -> Any:
+    # Processors see None too, as in SQLAlchemy (JSON writes ``'null'`` for it).
+    processor = form.processors.get(name)
+    return value if processor is None else processor(value)
+
+
+def _compile(statement: Write, dialect: Dialect, keys: list[str]) -> _Form:
+    compiled = statement.compile(dialect=dialect, column_keys=keys if isinstance(statement, Insert) else None)
+    binds = {name: bind for bind, name in compiled.bind_names.items()}
+    positional = compiled.positiontup is not None
+    names = tuple(compiled.positiontup) if compiled.positiontup is not None else tuple(binds)
+    fixed = {name: bind.effective_value for name, bind in binds.items() if not bind.required}
+    if isinstance(statement, Insert):
+        # Columns left out take their scalar default, as SQLAlchemy would fill it in.
+        for name in set(names) - set(keys):
+            default = statement.table.c[name].default
+            if not isinstance(default, ScalarElementColumnDefault):
+                raise ValueError(f"an insert without {name!r}, which has no scalar default")
+            fixed[name] = default.arg
+    processors = {}
+    for name, bind in binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors[name] = processor
+    expanding = frozenset(name for name, bind in binds.items() if bind.expanding)
+    return _Form(compiled.string, names, positional, processors, expanding, fixed)
