@@ -187,7 +187,10 @@ def inbox_page(
         ]
         matching = sum(n for item, n in groups if chosen.matches(item))
         offset = max(0, min(offset, (matching - 1) // limit * limit if matching else 0))
-        ids = list(conn.execute(_page_ids(conn, user, chosen, sort, now, offset, limit)).scalars())
+        if sort == "due":
+            ids = _due_page_ids(conn, user, chosen, now, offset, limit)
+        else:
+            ids = list(conn.execute(_page_ids(conn, user, chosen, sort, now, offset, limit)).scalars())
         items = _tasks_by_id(conn, user, ids, now)
     return InboxPage(items, sum(n for _, n in groups), matching, tally(groups, chosen), offset, limit)
 
@@ -205,6 +208,65 @@ def _visible(user: User, columns: tuple[str, ...]) -> Any:
     by_role = select(*cols).where(is_open, t.c.role.in_(roles))
     assigned = select(*cols).where(is_open, t.c.assignee == user.username, t.c.role.not_in(roles))
     return union_all(by_role, assigned).subquery("visible")
+
+
+def _due_page_ids(conn: Connection, user: User, chosen: InboxFilter, now: Any, offset: int, limit: int) -> list[str]:
+    """One page of the default order (mine first, then by deadline, none last) in index order.
+
+    The same order as :func:`_page_ids` gives for ``due``, read in three parts that each follow
+    ``ix_tasks_open_role_due`` (role, due_at, created_at, id) or the claimed tasks' index: the
+    user's own tasks, then the others with a deadline, then those without. So a page reads its
+    50 rows instead of sorting every open task of the user's roles.
+    """
+    t = schema.tasks
+    is_open = t.c.state == literal_column("'open'")
+    where: list[ColumnElement[bool]] = [is_open]
+    if chosen.area:
+        where.append(t.c.area == chosen.area)
+    if chosen.phase:
+        where.append(t.c.phase == chosen.phase)
+    if chosen.overdue:
+        where.append(t.c.due_at < now)
+    end = offset + limit
+    page: list[str] = []
+    mine_count = 0
+    if chosen.who != "unclaimed":
+        mine = (
+            select(t.c.id)
+            .where(*where, t.c.assignee == user.username)
+            .order_by(t.c.due_at.is_(None), t.c.due_at, t.c.created_at, t.c.id)
+            .limit(end)
+        )
+        mine_ids = list(conn.execute(mine).scalars())
+        page, mine_count = mine_ids[offset:], len(mine_ids)
+    if chosen.who == "mine" or len(page) >= limit:
+        return page[:limit]
+    others = [*where, t.c.role.in_(sorted(user.roles))]
+    if chosen.who == "unclaimed":
+        others.append(t.c.assignee.is_(None))
+    else:
+        others.append(t.c.assignee.is_(None) | (t.c.assignee != user.username))
+    start, wanted = max(0, offset - mine_count), limit - len(page)
+    dated = (
+        select(t.c.id)
+        .where(*others, t.c.due_at.is_not(None))
+        .order_by(t.c.due_at, t.c.created_at, t.c.id)
+        .limit(wanted)
+        .offset(start)
+    )
+    page += conn.execute(dated).scalars()
+    if len(page) >= limit:
+        return page
+    # Past the tasks with a deadline: where the page starts among those without one.
+    dated_count = conn.execute(select(func.count()).where(*others, t.c.due_at.is_not(None))).scalar_one()
+    undated = (
+        select(t.c.id)
+        .where(*others, t.c.due_at.is_(None))
+        .order_by(t.c.created_at, t.c.id)
+        .limit(limit - len(page))
+        .offset(max(0, start - dated_count))
+    )
+    return page + list(conn.execute(undated).scalars())
 
 
 def _page_ids(conn: Connection, user: User, chosen: InboxFilter, sort: str, now: Any, offset: int, limit: int) -> Any:

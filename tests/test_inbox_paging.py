@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from engine import accounts, reference, schema, worklist
 from engine.context import Samverkan, User
@@ -122,3 +125,30 @@ def test_the_api_pages_with_limit_and_offset(api: ApiClient, engine: Samverkan) 
         answer = kim.get(f"/tasks?{bad}")
         assert answer.status == 422, bad
         assert answer.body["error"]["details"][0]["field"] == bad.split("=")[0]
+
+
+BOTH = User("kim", frozenset({"kontaktperson", "chef"}))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_page_of_the_due_order_is_that_slice_of_the_whole_inbox(engine: Samverkan, data: st.DataObject) -> None:
+    # The default order is read in parts (mine, with a deadline, without one): every page size
+    # and offset, every filter, one role or two, gives the slice the whole sorted inbox has there.
+    with engine.db.connect() as conn:
+        if not conn.execute(select(func.count()).select_from(schema.tasks)).scalar_one():
+            _open_tasks(engine, 130)
+    areas = [a["id"] for a in reference.list_areas(engine)][:3]
+    user = data.draw(st.sampled_from([KIM, BOTH]))
+    chosen = worklist.InboxFilter(
+        area=data.draw(st.sampled_from(["", *areas])),
+        phase=data.draw(st.sampled_from(["", "Beslut", "Initiering"])),
+        overdue=data.draw(st.booleans()),
+        who=data.draw(st.sampled_from(["", "mine", "unclaimed"])),
+    )
+    whole = [i["id"] for i in worklist.narrow(worklist.inbox(engine, user, "due"), chosen).items]
+    limit = data.draw(st.integers(1, 60))
+    offset = data.draw(st.integers(0, max(0, len(whole) - 1)))
+    page = worklist.inbox_page(engine, user, chosen, "due", offset, limit)
+    start = min(offset, (len(whole) - 1) // limit * limit) if whole else 0  # past the end: the last page
+    assert (page.offset, [i["id"] for i in page.items]) == (start, whole[start : start + limit])
