@@ -210,6 +210,18 @@ def _visible(user: User, columns: tuple[str, ...]) -> Any:
     return union_all(by_role, assigned).subquery("visible")
 
 
+def _chosen(columns: Any, chosen: InboxFilter, now: Any) -> list[ColumnElement[bool]]:
+    """The area, phase and overdue filters over task ``columns`` (``who`` differs by query)."""
+    where: list[ColumnElement[bool]] = []
+    if chosen.area:
+        where.append(columns.area == chosen.area)
+    if chosen.phase:
+        where.append(columns.phase == chosen.phase)
+    if chosen.overdue:
+        where.append(columns.due_at < now)
+    return where
+
+
 def _due_page_ids(conn: Connection, user: User, chosen: InboxFilter, now: Any, offset: int, limit: int) -> list[str]:
     """One page of the default order (mine first, then by deadline, none last) in index order.
 
@@ -219,14 +231,7 @@ def _due_page_ids(conn: Connection, user: User, chosen: InboxFilter, now: Any, o
     50 rows instead of sorting every open task of the user's roles.
     """
     t = schema.tasks
-    is_open = t.c.state == literal_column("'open'")
-    where: list[ColumnElement[bool]] = [is_open]
-    if chosen.area:
-        where.append(t.c.area == chosen.area)
-    if chosen.phase:
-        where.append(t.c.phase == chosen.phase)
-    if chosen.overdue:
-        where.append(t.c.due_at < now)
+    where = [t.c.state == literal_column("'open'"), *_chosen(t.c, chosen, now)]
     end = offset + limit
     page: list[str] = []
     mine_count = 0
@@ -274,18 +279,12 @@ def _page_ids(conn: Connection, user: User, chosen: InboxFilter, sort: str, now:
     c, a = schema.cases, schema.areas
     columns = ("id", "case_id", "area", "phase", "due_at", "created_at", "assignee")
     v = _visible(user, (*columns, "name") if sort == "task" else columns)
-    where = []
+    where = _chosen(v.c, chosen, now)
     source: Any = v
     if sort == "case":
         source = source.join(c, c.c.id == v.c.case_id)
     elif sort == "area":
         source = source.outerjoin(a, a.c.id == v.c.area)
-    if chosen.area:
-        where.append(v.c.area == chosen.area)
-    if chosen.phase:
-        where.append(v.c.phase == chosen.phase)
-    if chosen.overdue:
-        where.append(v.c.due_at < now)
     if chosen.who == "mine":
         where.append(v.c.assignee == user.username)
     elif chosen.who == "unclaimed":
