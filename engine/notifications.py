@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from engine import schema
 from engine.context import Samverkan, User
@@ -57,6 +57,14 @@ class MailSettings:
 def _for_user(user: User) -> Any:
     n = schema.notifications
     return or_(n.c.recipient == user.username, and_(n.c.recipient.is_(None), n.c.role.in_(sorted(user.roles))))
+
+
+def count_unread(engine: Samverkan, user: User) -> int:
+    """How many notifications :func:`list_unread` gives, counted by the database (every page's header)."""
+    n = schema.notifications
+    with engine.db.connect() as conn:
+        query = select(func.count()).select_from(n).where(_for_user(user), n.c.read_at.is_(None))
+        return int(conn.execute(query).scalar_one())
 
 
 def list_unread(engine: Samverkan, user: User) -> list[dict[str, Any]]:

@@ -186,6 +186,8 @@ def test_reminders_reach_the_inbox_and_are_mailed(engine: Samverkan, clock: Fixe
     assert (note["case_id"], note["reason"], note["task_element_id"]) == (case_id, "reminder", "handla")
     assert note["role"] == "kontaktperson" and note["recipient"] is None and "Handlägg" in note["message"]
     assert chef.get("/notifications").body == []
+    for name, roles, unread in (("kim", {"kontaktperson"}, 1), ("cecilia", {"chef"}, 0)):
+        assert notifications.count_unread(engine, User(name, frozenset(roles))) == unread  # the header's count
 
     with smtp_server() as (url, mailbox):
         assert notifications.deliver_pending(engine, notifications.MailSettings(url, domain="malmo.se")).sent == 1
@@ -197,6 +199,7 @@ def test_reminders_reach_the_inbox_and_are_mailed(engine: Samverkan, clock: Fixe
 
     assert kim.post(f"/notifications/{note['id']}/read").status == 200
     assert kim.get("/notifications").body == [] and karin.get("/notifications").body == []
+    assert notifications.count_unread(engine, User("karin", frozenset({"kontaktperson"}))) == 0
     assert chef.post(f"/notifications/{note['id']}/read").status == 404
 
 

@@ -19,7 +19,7 @@ REASON_LABELS = {"reminder": "Påminnelse", "escalated": "Eskalering"}
 def _unread_count() -> dict[str, Any]:
     def count() -> int:
         user = current_user()
-        return len(notifications.list_unread(engine(), user)) if user is not None else 0
+        return notifications.count_unread(engine(), user) if user is not None else 0
 
     return {"unread_notifications": count}
 
