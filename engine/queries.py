@@ -40,10 +40,11 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-_TASK_VIEW_COLUMNS: tuple[str, ...] = (
+TASK_VIEW_COLUMNS: tuple[str, ...] = (
     *("id", "case_id", "element_id", "name", "role", "assignee"),
     *("due_at", "created_at", "phase", "state"),
 )
+"""The task columns :func:`task_view` reads (lists of tasks select these, not the context)."""
 
 
 def task_view(row: Any) -> dict[str, Any]:
@@ -169,13 +170,13 @@ def list_tasks(
     if unclaimed:
         where.append(t.c.assignee.is_(None))
     if area:
-        where.append(t.c.case_id.in_(select(c.c.id).where(c.c.area == area)))
+        where.append(t.c.area == area)  # open tasks carry their case's area
     if phase:
         where.append(t.c.phase == phase)
     if overdue:
         where.append(t.c.due_at < engine.now())
     order = (t.c.due_at.is_(None), t.c.due_at, t.c.created_at, t.c.id)
-    columns = [t.c[name] for name in _TASK_VIEW_COLUMNS]
+    columns = [t.c[name] for name in TASK_VIEW_COLUMNS]
     with engine.db.connect() as conn:
         if limit is None:
             query = select(*columns).where(*where).order_by(*order).offset(offset or None)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Integer, case, func, literal_c
 
 from engine import schema
 from engine.context import Samverkan, User
-from engine.queries import task_view
+from engine.queries import TASK_VIEW_COLUMNS, task_view
 
 SORTS = ("due", "case", "task", "area", "created")
 
@@ -24,7 +24,7 @@ def inbox(engine: Samverkan, user: User, sort: str = "due") -> list[dict[str, An
     t = schema.tasks
     # From the open tasks alone (partial indexes), then their cases by id: planners that cannot
     # tell how few tasks are open would otherwise drive the join from all cases (bench/growth.py).
-    query = select(*(t.c[name] for name in _TASK_COLUMNS)).where(
+    query = select(*(t.c[name] for name in TASK_VIEW_COLUMNS)).where(
         t.c.state == literal_column("'open'"), t.c.role.in_(sorted(user.roles)) | (t.c.assignee == user.username)
     )
     now = engine.now()
@@ -39,7 +39,6 @@ def inbox(engine: Samverkan, user: User, sort: str = "due") -> list[dict[str, An
     return items
 
 
-_TASK_COLUMNS = ("id", "case_id", "element_id", "name", "role", "phase", "assignee", "due_at", "created_at", "state")
 _IDS_PER_QUERY = 5000  # below every database's limit of bound parameters
 
 
@@ -314,7 +313,7 @@ def _tasks_by_id(conn: Connection, user: User, ids: list[str], now: Any) -> list
     if not ids:
         return []
     t = schema.tasks
-    rows = {row.id: row for row in conn.execute(select(*(t.c[n] for n in _TASK_COLUMNS)).where(t.c.id.in_(ids)))}
+    rows = {row.id: row for row in conn.execute(select(*(t.c[n] for n in TASK_VIEW_COLUMNS)).where(t.c.id.in_(ids)))}
     cases = _cases(conn, sorted({row.case_id for row in rows.values()}))
     return [_item(rows[i], cases[rows[i].case_id], user, now) for i in ids]
 

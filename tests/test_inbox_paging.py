@@ -121,6 +121,12 @@ def test_the_api_pages_with_limit_and_offset(api: ApiClient, engine: Samverkan) 
     assert kim.get("/tasks?limit=5&offset=1000").body == []
     unclaimed = [t["id"] for t in kim.get("/tasks?unclaimed=true").body]
     assert [t["id"] for t in kim.get("/tasks?unclaimed=true&limit=10&offset=10").body] == unclaimed[10:20]
+    # The area filter: the tasks of cases in that area, in the same order as without it.
+    with engine.db.connect() as conn:
+        in_area = dict(conn.execute(select(schema.cases.c.id, schema.cases.c.area)).all())
+    for area in {a for a in in_area.values() if a}:
+        expected = [t["id"] for t in everything.body if in_area[t["case_id"]] == area]
+        assert [t["id"] for t in kim.get(f"/tasks?area={area}").body] == expected and expected
     for bad in ("limit=0", "limit=-1", "limit=x", "limit=", "offset=-5", "offset=1.5", "limit=100000"):
         answer = kim.get(f"/tasks?{bad}")
         assert answer.status == 422, bad
