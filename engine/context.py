@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, select
 
 from engine import schema
 from engine.clock import Clock, SystemClock
-from engine.db import make_engine, writer
+from engine.db import autocommit_twin, make_engine, writer
 from engine.definitions import Definition, DefinitionReader
 from engine.errors import NotFound
 from engine.expiring import ExpiringCache
@@ -61,9 +61,7 @@ class Samverkan:
         self._writer = writer(self.db)
         # One statement needs no transaction: on PostgreSQL that saves the BEGIN and the ROLLBACK
         # round trips of a plain connection. (SQLite begins its own transactions, see engine.db.)
-        self._single = (
-            self.db.execution_options(isolation_level="AUTOCOMMIT") if self.db.dialect.name == "postgresql" else self.db
-        )
+        self._single = autocommit_twin(self.db) if self.db.dialect.name == "postgresql" else self.db
         self.reader = DefinitionReader(self.forms, self.profiles)
         self._versions: dict[tuple[str, int], Definition] = {}
         self.workflows = WorkflowCache()

@@ -31,19 +31,35 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
+_CODEC: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": orjson.loads}
+
+
 def make_engine(url: str) -> Engine:
-    codec: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **codec)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **_CODEC)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # No pre-ping: it costs a round trip on every checkout; recycle instead so idle
     # connections the server may have dropped are not reused.
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **codec)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **_CODEC)
     event.listen(engine, "after_cursor_execute", _sync_for_rows)
     return engine
+
+
+def autocommit_twin(engine: Engine) -> Engine:
+    """PostgreSQL: an engine on the same database whose pooled connections stay in autocommit.
+
+    For single reads outside a transaction (who is logged in, on every request). Switching a
+    shared pool's connection to autocommit on checkout and back on return costs about 0.13 ms
+    of CPU per read; a small pool of its own that never switches does not. Disposed with ``engine``.
+    """
+    twin = create_engine(
+        engine.url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=10, pool_recycle=1800, **_CODEC
+    )
+    event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
+    return twin
 
 
 _PIPELINE = "samverkan_pipeline"

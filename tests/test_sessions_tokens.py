@@ -124,3 +124,22 @@ def test_a_token_deleted_in_the_database_is_refused_on_the_next_request(api: Api
     with engine.db.begin() as conn:
         conn.execute(schema.api_tokens.delete())
     assert kim.get("/cases").status == 401
+
+
+def test_who_is_logged_in_is_read_outside_a_transaction_on_connections_closed_with_the_engine(
+    engine: Samverkan,
+) -> None:
+    accounts.add_user(engine, "kim", ["kontaktperson"])
+    token = accounts.new_token(engine, "kim")
+    with engine.single_read() as conn:
+        driver = conn.connection.driver_connection
+        pool = conn.engine.pool
+    assert accounts.user_for_token(engine, token) == accounts.user_for_token(engine, token)
+    if engine.db.dialect.name == "postgresql":
+        # A pool of its own whose connections stay in autocommit: no BEGIN, no switching back and forth.
+        assert driver is not None and driver.autocommit
+        assert pool is not engine.db.pool and pool.checkedin() == 1
+        with engine.write() as conn:
+            assert not conn.connection.driver_connection.autocommit  # type: ignore[union-attr]
+    engine.db.dispose()
+    assert pool.checkedin() == 0
