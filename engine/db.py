@@ -12,7 +12,7 @@ import orjson
 import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.elements import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
 
@@ -93,13 +93,11 @@ def pipelined(conn: Connection) -> Iterator[None]:
         raise _as_sqlalchemy(err) from err
 
 
-def rowcount(conn: Connection, result: CursorResult[Any]) -> int:
-    """The rows a write changed, also for one sent in :func:`pipelined` (the pipeline is synced first)."""
-    if result.rowcount >= 0:
-        return result.rowcount
-    # Sent in the pipeline: SQLAlchemy looked before the count arrived; the driver's cursor has it.
-    sync(conn)
-    return int(result.context.cursor.rowcount)
+def rowcount(conn: Connection, cursor: Any) -> int:
+    """The rows a write changed, from its driver cursor; one sent in :func:`pipelined` has its count after a sync."""
+    if cursor.rowcount < 0:
+        sync(conn)
+    return int(cursor.rowcount)
 
 
 def sync(conn: Connection) -> None:
@@ -122,15 +120,11 @@ def _as_sqlalchemy(err: psycopg.Error) -> StatementError:
 _NO_ROWS = (SavepointClause, ReleaseSavepointClause, RollbackToSavepointClause)
 
 
-NO_ROWS = "samverkan_no_rows"
-"""Execution option of driver SQL that returns no rows (engine.prepared): no sync in the pipeline."""
-
-
 def _sync_for_rows(conn: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool) -> None:
     # SQLAlchemy reads a result's columns as soon as the statement ran; in the pipeline they
     # arrive only with a sync, so a statement that may return rows gets one at once.
     pipeline = conn.info.get(_PIPELINE)
-    if pipeline is None or context is not None and context.execution_options.get(NO_ROWS):
+    if pipeline is None:
         return
     compiled = context.compiled if context is not None else None
     if compiled is not None and not compiled.effective_returning:

@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, CursorResult, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from engine import limits, schema
 from engine.db import rowcount
 from engine.definitions import Definition
 from engine.errors import Conflict, Invalid
 from engine.history import Event
-from engine.prepared import Prepared
+from engine.prepared import Prepared, Written
 from engine.runtime import OpenTask, WaitingTimer
 
 # The case columns a step writes besides its state and lock version.
@@ -64,7 +64,7 @@ _TASK_BY_ID = select(schema.tasks.c.assignee, schema.tasks.c.role, schema.tasks.
 
 def update_case(
     conn: Connection, case_id: int, lock_version: int, columns: dict[str, Any], state: dict[str, Any]
-) -> CursorResult[Any]:
+) -> Written:
     """Write the case row and state, moving the lock version on by one.
 
     Hand the result to :func:`check_updated` (after the pipeline, when the write is sent in one).
@@ -81,9 +81,9 @@ def update_case(
     )
 
 
-def check_updated(conn: Connection, result: CursorResult[Any]) -> None:
+def check_updated(conn: Connection, written: Written) -> None:
     """:class:`Conflict` when :func:`update_case` found the case at another lock version."""
-    if rowcount(conn, result) != 1:
+    if rowcount(conn, written.cursor) != 1:
         raise Conflict("Ärendet har ändrats av någon annan; ladda om och försök igen.", code="stale")
 
 

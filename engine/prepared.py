@@ -7,10 +7,12 @@ was the largest cost after SpiffWorkflow (bench/profile_step.py, docs/performanc
 
 A :class:`Prepared` statement keeps what SQLAlchemy's own compilation gives for a dialect (the
 SQL text, the order of its parameters, each parameter's bind processor: UTC instants, JSON)
-and hands the processed values to ``Connection.exec_driver_sql``. So the SQL and the stored
-values are SQLAlchemy's, and the statement runs on the same connection and transaction, with
-the same events and error translation. ``tests/test_prepared.py`` checks that rows written
-both ways are equal.
+and hands the processed values to a cursor of the connection's driver connection. So the SQL
+and the stored values are SQLAlchemy's, and the statement runs on the same connection and in the
+same transaction (and psycopg pipeline); a driver error is raised as SQLAlchemy would raise it.
+Even ``exec_driver_sql`` builds an execution context and a result per statement: 35–60 µs of
+CPU against psycopg's own 45 µs for a statement queued in a pipeline (bench/step_cost.py).
+``tests/test_prepared.py`` checks that rows written both ways are equal.
 
 Only writes that return no rows. An insert's columns left out take their scalar default (a
 column whose default is computed is refused when left out). An expanding ``IN`` parameter
@@ -25,11 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Delete, Insert, Update
+from sqlalchemy import Connection, Delete, Insert, Update
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
-
-from engine.db import NO_ROWS
 
 Write = Insert | Update | Delete
 
@@ -58,20 +59,16 @@ class Prepared:
         self.statement = statement
         self._forms: dict[tuple[str, tuple[str, ...]], _Form] = {}
 
-    def execute(
-        self, conn: Connection, parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]]
-    ) -> CursorResult[Any]:
+    def execute(self, conn: Connection, parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Written:
         """Run with one set of parameters, or many (an executemany: one statement, many rows)."""
         rows = [parameters] if isinstance(parameters, Mapping) else list(parameters)
         form = self._form(conn.dialect, tuple(rows[0]))
-        options = {NO_ROWS: True}
         if form.expanding:
             if len(rows) != 1:
                 raise ValueError("an expanding parameter takes one set of parameters")
             sql, values = self._expand(form, rows[0])
-            return conn.exec_driver_sql(sql, values, execution_options=options)
-        values = [self._values(form, row) for row in rows]
-        return conn.exec_driver_sql(form.sql, values[0] if len(values) == 1 else values, execution_options=options)
+            return _run(conn, sql, [values])
+        return _run(conn, form.sql, [self._values(form, row) for row in rows])
 
     def _form(self, dialect: Dialect, keys: tuple[str, ...]) -> _Form:
         # An insert is compiled for the columns given; other statements name their parameters.
@@ -113,6 +110,33 @@ class Prepared:
             else:
                 named[name] = _processed(form, name, _given(form, row, name))
         return sql, named
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a :class:`Prepared` write left: the driver's cursor, whose ``rowcount`` is the rows it changed.
+
+    In a psycopg pipeline the count arrives with the next sync (see :func:`engine.db.rowcount`).
+    """
+
+    cursor: Any
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.cursor.rowcount)
+
+
+def _run(conn: Connection, sql: str, values: list[Any]) -> Written:
+    """``sql`` on the transaction's own driver connection, once or (several value sets) as an executemany."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if len(values) == 1:
+            cursor.execute(sql, values[0])
+        else:
+            cursor.executemany(sql, values)
+    except conn.dialect.loaded_dbapi.Error as err:
+        raise DBAPIError.instance(sql, values, err, conn.dialect.loaded_dbapi.Error) from err
+    return Written(cursor)
 
 
 def _given(form: _Form, row: Mapping[str, Any], name: str) -> Any:

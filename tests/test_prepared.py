@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
-from engine import schema
+from engine import indexes, schema
 from engine.context import Samverkan
+from engine.db import pipelined, sync
+from engine.errors import Conflict
 from engine.prepared import Prepared
 
 t, h = schema.tasks, schema.history
@@ -58,6 +63,10 @@ def _task(
         "context": context,
         "area": "rosengard",
     }
+
+
+def _event(case_id: int, at: datetime, action: str) -> dict[str, Any]:
+    return {"case_id": case_id, "at": at, "actor": "kim", "action": action, "element_id": None, "details": {}}
 
 
 def _rows(engine: Samverkan, table: Any, where: Any) -> list[dict[str, Any]]:
@@ -110,3 +119,31 @@ def test_many_rows_and_many_ids(engine: Samverkan) -> None:
         Prepared(CLOSE).execute(conn, {"ids": ["t0", "t2", "t3"], "now": at})
         Prepared(CLOSE).execute(conn, {"ids": ["t1"], "now": at})  # another count of ids: its own SQL
     assert {r["state"] for r in _rows(engine, t, t.c.case_id == case_id)} == {"closed"}
+
+
+def test_a_refused_write_raises_as_sqlalchemy_would_and_rolls_back_with_its_transaction(engine: Samverkan) -> None:
+    case_id = _case(engine)
+    at = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    with engine.db.begin() as conn:
+        Prepared(INSERT_TASK).execute(conn, [_task(case_id, "t1", None, at, None, "x")])
+    for in_pipeline in (False, True):
+        with pytest.raises(IntegrityError), engine.db.begin() as conn:
+            with pipelined(conn) if in_pipeline else nullcontext():
+                Prepared(INSERT_HISTORY).execute(conn, [_event(case_id, at, "kept?")])
+                Prepared(INSERT_TASK).execute(conn, [_task(case_id, "t1", None, at, None, "the same id")])
+                sync(conn)  # in the pipeline the refusal arrives with the next sync
+    assert [r["name"] for r in _rows(engine, t, t.c.case_id == case_id)] == ["x"]
+    assert _rows(engine, h, h.c.case_id == case_id) == []
+
+
+def test_the_case_row_written_by_a_stale_step_is_refused(engine: Samverkan) -> None:
+    case_id = _case(engine)
+    now = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    columns = {"data": {}, "status": "active", "end_event": None, "phase": None, "area": None}
+    columns.update(active_elements=[], incident=None, updated_at=now)
+    with engine.db.begin() as conn, pipelined(conn):
+        indexes.check_updated(conn, indexes.update_case(conn, case_id, 0, columns, {"v": 1}))
+    with pytest.raises(Conflict), engine.db.begin() as conn, pipelined(conn):
+        indexes.check_updated(conn, indexes.update_case(conn, case_id, 0, columns, {"v": 2}))
+    with engine.db.connect() as conn:
+        assert conn.execute(select(schema.cases.c.state).where(schema.cases.c.id == case_id)).scalar_one() == {"v": 1}
