@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, select
 from engine import schema
 from engine.context import Samverkan, User
 from engine.errors import Conflict, Invalid, NotFound
+from engine.prepared import PreparedRead
 from engine.roles import ROLES
 
 _hasher = PasswordHasher()
@@ -121,7 +122,7 @@ def new_token(engine: Samverkan, username: str) -> str:
 
 
 # Built once: this runs on every API request.
-_TOKEN_USER = (
+_TOKEN_USER = PreparedRead(
     select(schema.users.c.username, schema.users.c.roles, schema.users.c.display_name)
     .join(schema.api_tokens, schema.api_tokens.c.user_id == schema.users.c.id)
     .where(
@@ -135,7 +136,7 @@ _TOKEN_USER = (
 def user_for_token(engine: Samverkan, token: str) -> User | None:
     """The token's user while the token exists, has not expired and the user is active."""
     with engine.single_read() as conn:
-        row = conn.execute(_TOKEN_USER, {"digest": _digest(token), "now": engine.now()}).first()
+        row = _TOKEN_USER.first(conn, {"digest": _digest(token), "now": engine.now()})
     return _user_from_row(row) if row is not None else None
 
 
@@ -161,7 +162,7 @@ def start_session(engine: Samverkan, username: str) -> str:
     return session_id
 
 
-_SESSION_USER = (
+_SESSION_USER = PreparedRead(
     select(schema.users.c.username, schema.users.c.roles, schema.users.c.display_name)
     .join(schema.login_sessions, schema.login_sessions.c.user_id == schema.users.c.id)
     .where(schema.login_sessions.c.id_sha256 == bindparam("digest"), schema.users.c.active.is_(True))
@@ -171,7 +172,7 @@ _SESSION_USER = (
 def user_for_session(engine: Samverkan, session_id: str) -> User | None:
     """The session's user while the session has not been ended (one query, as the page's user needs anyway)."""
     with engine.single_read() as conn:
-        row = conn.execute(_SESSION_USER, {"digest": _digest(session_id)}).first()
+        row = _SESSION_USER.first(conn, {"digest": _digest(session_id)})
     return _user_from_row(row) if row is not None else None
 
 

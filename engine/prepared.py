@@ -23,14 +23,17 @@ SQLAlchemy does.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Insert, Update
+from sqlalchemy import Connection, Delete, Insert, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
+
+from engine.db import sync
 
 Write = Insert | Update | Delete
 
@@ -139,6 +142,56 @@ def _run(conn: Connection, sql: str, values: list[Any]) -> Written:
     return Written(cursor)
 
 
+class PreparedRead:
+    """A select compiled once per dialect; :meth:`first` runs it on the driver cursor.
+
+    For the reads of every request and step (who is logged in, the task with its case). The row
+    is a named tuple with SQLAlchemy's ``_mapping``, its values passed through the columns' result
+    processors as SQLAlchemy would (UTC instants, JSON and booleans on SQLite).
+    """
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        keys = tuple(str(column.key) for column in statement.selected_columns)
+        if len(set(keys)) != len(keys):
+            raise ValueError("the columns of a prepared read need names of their own")
+        self._row = _row_type(keys)
+        self._forms: dict[str, tuple[_Form, tuple[Callable[[Any], Any] | None, ...]]] = {}
+
+    def first(self, conn: Connection, parameters: Mapping[str, Any]) -> Any | None:
+        """The first row, or None."""
+        form, processors = self._form(conn.dialect)
+        values = Prepared._values(form, parameters)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(form.sql, values)
+            sync(conn)  # in a psycopg pipeline the row arrives with a sync
+            row = cursor.fetchone()
+        except conn.dialect.loaded_dbapi.Error as err:
+            raise DBAPIError.instance(form.sql, values, err, conn.dialect.loaded_dbapi.Error) from err
+        finally:
+            cursor.close()
+        if row is None:
+            return None
+        return self._row(*(v if p is None else p(v) for v, p in zip(row, processors, strict=True)))
+
+    def _form(self, dialect: Dialect) -> tuple[_Form, tuple[Callable[[Any], Any] | None, ...]]:
+        found = self._forms.get(dialect.name)
+        if found is None:
+            processors = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in self.statement.selected_columns
+            )
+            found = self._forms[dialect.name] = (_compile(self.statement, dialect, []), processors)
+        return found
+
+
+def _row_type(keys: tuple[str, ...]) -> type:
+    """A named tuple of ``keys`` that also answers ``_mapping``, as SQLAlchemy's rows do."""
+    base = namedtuple("Row", keys)  # type: ignore[misc]  # the fields are known only at run time
+    return type("Row", (base,), {"__slots__": (), "_mapping": property(base._asdict)})
+
+
 def _given(form: _Form, row: Mapping[str, Any], name: str) -> Any:
     return row[name] if name in row else form.fixed[name]
 
@@ -149,7 +202,7 @@ def _processed(form: _Form, name: str, value: Any) -> Any:
     return value if processor is None else processor(value)
 
 
-def _compile(statement: Write, dialect: Dialect, keys: list[str]) -> _Form:
+def _compile(statement: Write | Select[Any], dialect: Dialect, keys: list[str]) -> _Form:
     compiled = statement.compile(dialect=dialect, column_keys=keys if isinstance(statement, Insert) else None)
     binds = {name: bind for bind, name in compiled.bind_names.items()}
     positional = compiled.positiontup is not None

@@ -25,6 +25,7 @@ from engine.db import pipelined
 from engine.definitions import Definition
 from engine.errors import Conflict, NotFound
 from engine.history import Event
+from engine.prepared import PreparedRead
 from engine.pruning import prune_finished_history
 from engine.runtime import Snapshot, StepError, WaitingTimer
 from engine.sandbox import step_budget
@@ -38,7 +39,7 @@ _TIMER_ACTIONS = {"reminder": "reminder", "escalation": "escalated"}
 
 # The task row, and of its case what a step needs plus what the response shows.
 _CASE_FIELDS = ("title", "process_id", "process_version", "start_event", "is_demo", "created_at", "handlaggare")
-_TASK_WITH_CASE = (
+_TASK_WITH_CASE = PreparedRead(
     select(
         schema.tasks,
         *(schema.cases.c[name].label(f"case__{name}") for name in _CASE_FIELDS),
@@ -54,9 +55,11 @@ _CASE_COLUMNS = (
     schema.cases.c.lock_version,
     schema.cases.c.status,
 )
-_CASE = select(*_CASE_COLUMNS).where(schema.cases.c.id == bindparam("case_id"))
+_CASE = PreparedRead(select(*_CASE_COLUMNS).where(schema.cases.c.id == bindparam("case_id")))
 # For work on cases that are rarely in the workflow cache (timers, moves): the state comes along.
-_CASE_WITH_STATE = select(*_CASE_COLUMNS, schema.cases.c.state).where(schema.cases.c.id == bindparam("case_id"))
+_CASE_WITH_STATE = PreparedRead(
+    select(*_CASE_COLUMNS, schema.cases.c.state).where(schema.cases.c.id == bindparam("case_id"))
+)
 _STATE = select(schema.cases.c.state).where(schema.cases.c.id == bindparam("case_id"))
 _SET_VERSION = (
     schema.cases.update().where(schema.cases.c.id == bindparam("case_id")).values(process_version=bindparam("version"))
@@ -116,7 +119,7 @@ class Step:
         """The case's step; ``with_state`` reads the stored state in the same query (for a case
         that is likely not cached), else only when the cache has no copy of this lock version."""
         # Not in a pipeline of its own: psycopg sends BEGIN apart anyway, and leaving one costs a round trip.
-        row = conn.execute(_CASE_WITH_STATE if with_state else _CASE, {"case_id": case_id}).first()
+        row = (_CASE_WITH_STATE if with_state else _CASE).first(conn, {"case_id": case_id})
         if row is None:
             raise NotFound(f"Ärende {case_id} finns inte.", code="not_found")
         step = cls._loaded(
@@ -134,7 +137,7 @@ class Step:
     @classmethod
     def for_task(cls, engine: Samverkan, conn: Connection, task_id: str, now: datetime) -> tuple[Any, Step]:
         """The task row (with its case's columns prefixed ``case__``) and its case's step, in one round trip."""
-        row = conn.execute(_TASK_WITH_CASE, {"task_id": task_id}).first()
+        row = _TASK_WITH_CASE.first(conn, {"task_id": task_id})
         if row is None:
             raise NotFound(f"Uppgift {task_id} finns inte.", code="not_found")
         process = (row.case__process_id, row.case__process_version)

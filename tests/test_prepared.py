@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from engine import indexes, schema
+from engine import indexes, schema, step
 from engine.context import Samverkan
 from engine.db import pipelined, sync
 from engine.errors import Conflict
@@ -39,9 +39,10 @@ json_values = st.recursive(
 )
 
 
-def _case(engine: Samverkan) -> int:
+def _case(engine: Samverkan, is_demo: bool = False, title: str = "Ärende") -> int:
     now = datetime(2027, 1, 1, tzinfo=UTC)
-    row = {"title": "Ärende", "process_id": "p", "process_version": 1, "status": "active", "start_event": "s"}
+    row = {"title": title, "process_id": "p", "process_version": 1, "status": "active", "start_event": "s"}
+    row["is_demo"] = is_demo
     row.update(created_at=now, updated_at=now, created_by="kim", lock_version=0, state={}, data={}, active_elements=[])
     with engine.db.begin() as conn:
         return int(conn.execute(schema.cases.insert().returning(schema.cases.c.id), row).scalar_one())
@@ -147,3 +148,23 @@ def test_the_case_row_written_by_a_stale_step_is_refused(engine: Samverkan) -> N
         indexes.check_updated(conn, indexes.update_case(conn, case_id, 0, columns, {"v": 2}))
     with engine.db.connect() as conn:
         assert conn.execute(select(schema.cases.c.state).where(schema.cases.c.id == case_id)).scalar_one() == {"v": 1}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(due=st.none() | instants, created=instants, context=contexts, name=texts, demo=st.booleans())
+def test_the_task_with_its_case_read_both_ways_is_the_same_row(
+    engine: Samverkan, due: datetime | None, created: datetime, context: Any, name: str, demo: bool
+) -> None:
+    case_id = _case(engine, is_demo=demo, title=name)
+    task_id = f"read-{case_id}"
+    with engine.db.begin() as conn:
+        conn.execute(INSERT_TASK, [_task(case_id, task_id, due, created, context, name)])
+    read = step._TASK_WITH_CASE
+    with engine.db.connect() as conn:
+        ours = read.first(conn, {"task_id": task_id})
+        theirs = conn.execute(read.statement, {"task_id": task_id}).first()
+        assert read.first(conn, {"task_id": "no such task"}) is None
+    assert ours is not None and theirs is not None
+    assert dict(ours._mapping) == dict(theirs._mapping)
+    assert tuple(ours) == tuple(theirs)
+    assert (ours.due_at, ours.case__is_demo, ours.context) == (due and due.astimezone(UTC), demo, context)
