@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = (
     "step_cost",
     "http_complete",
+    "http_cpu",
     "memory",
     "history_growth",
     "growth",
@@ -82,6 +83,7 @@ def _summary(r: dict[str, Any]) -> None:
             )
     if "http_worker_rss_mb" in r:
         _row("  largest gunicorn worker after the HTTP run (MB)", f"{r['http_worker_rss_mb']:.0f}", "≤ 200")
+    _http_cpu_rows(r.get("http_cpu"))
     _memory_rows(r.get("memory"))
     if "growth" in r:
         g = r["growth"]
@@ -108,6 +110,7 @@ def _summary(r: dict[str, Any]) -> None:
         "step",
         "http",
         "http_worker_rss_mb",
+        "http_cpu",
         "memory",
         "growth",
         "growth_db",
@@ -139,6 +142,26 @@ def _step_rows(step: dict[str, Any]) -> None:
         if f"{key}_ms" in step:
             ms = step[f"{key}_ms"]
             _row(f"{label} (ms; × raw)", f"{ms:.2f} ({ms / raw:.1f}×)", target)
+
+
+def _http_cpu_rows(c: dict[str, Any] | None) -> None:
+    """bench/http_cpu.py: one completion's server CPU in process, split into its parts."""
+    if c is None:
+        return
+    _row("server CPU of one completion, in process, PostgreSQL (ms)", f"{c['request ms']:.2f}", "≤ 1.5")
+    spiff = c["SpiffWorkflow: complete the task ms"] + c["SpiffWorkflow: run to the next wait ms"]
+    for label, ms in (
+        ("SpiffWorkflow (complete and run)", spiff),
+        ("token lookup", c["token lookup ms"]),
+        ("load task and case", c["load task and case (query, state decode) ms"]),
+        ("save", c["save (state, case row, tasks, timers, history) ms"]),
+        ("Flask, hooks, JSON", c["rest (Flask, hooks, JSON) ms"]),
+    ):
+        _row(f"  of which {label} (ms)", f"{ms:.2f}")
+    _row(
+        "  psycopg alone: a round trip / a pipelined statement (µs)",
+        f"{c['psycopg round trip us']:.0f} / {c['psycopg pipelined statement us']:.0f}",
+    )
 
 
 def _memory_rows(m: dict[str, Any] | None) -> None:
