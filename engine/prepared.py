@@ -1,4 +1,4 @@
-"""Write statements of the step's hot path, compiled once per database and run as driver SQL.
+"""Statements of the hot path (the step's writes, the reads of every request), compiled once per database.
 
 ``conn.execute(statement, parameters)`` builds the bound parameters and their execution context
 anew on every run, a cost several times that of SQLite writing the row (``construct_params``
@@ -11,13 +11,14 @@ and hands the processed values to a cursor of the connection's driver connection
 and the stored values are SQLAlchemy's, and the statement runs on the same connection and in the
 same transaction (and psycopg pipeline); a driver error is raised as SQLAlchemy would raise it.
 Even ``exec_driver_sql`` builds an execution context and a result per statement: 35–60 µs of
-CPU against psycopg's own 45 µs for a statement queued in a pipeline (bench/step_cost.py).
-``tests/test_prepared.py`` checks that rows written both ways are equal.
+CPU in a micro-benchmark, about as much as psycopg's own work for a statement queued in a
+pipeline (bench/http_cpu.py prints that). ``tests/test_prepared.py`` checks that rows written
+and read both ways are equal.
 
-Only writes that return no rows. An insert's columns left out take their scalar default (a
-column whose default is computed is refused when left out). An expanding ``IN`` parameter
-(``bindparam(..., expanding=True)``) is written out for the number of values given, as
-SQLAlchemy does.
+:class:`Prepared` is for writes that return no rows. An insert's columns left out take their
+scalar default (a column whose default is computed is refused when left out). An expanding
+``IN`` parameter (``bindparam(..., expanding=True)``) is written out for the number of values
+given, as SQLAlchemy does. :class:`PreparedRead` is for a select of one row.
 """
 
 from __future__ import annotations
@@ -117,16 +118,9 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Written:
-    """What a :class:`Prepared` write left: the driver's cursor, whose ``rowcount`` is the rows it changed.
-
-    In a psycopg pipeline the count arrives with the next sync (see :func:`engine.db.rowcount`).
-    """
+    """What a :class:`Prepared` write left: its driver cursor, for the rows it changed (:func:`engine.db.rowcount`)."""
 
     cursor: Any
-
-    @property
-    def rowcount(self) -> int:
-        return int(self.cursor.rowcount)
 
 
 def _run(conn: Connection, sql: str, values: list[Any]) -> Written:
