@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,7 +73,7 @@ class Prepared:
                 raise ValueError("an expanding parameter takes one set of parameters")
             sql, values = self._expand(form, rows[0])
             return _run(conn, sql, [values])
-        return _run(conn, form.sql, [self._values(form, row) for row in rows])
+        return _run(conn, form.sql, [_values(form, row) for row in rows])
 
     def _form(self, dialect: Dialect, keys: tuple[str, ...]) -> _Form:
         # An insert is compiled for the columns given; other statements name their parameters.
@@ -81,11 +82,6 @@ class Prepared:
         if form is None:
             form = self._forms[key] = _compile(self.statement, dialect, list(keys))
         return form
-
-    @staticmethod
-    def _values(form: _Form, row: Mapping[str, Any]) -> Any:
-        processed = {name: _processed(form, name, _given(form, row, name)) for name in set(form.names)}
-        return tuple(processed[name] for name in form.names) if form.positional else processed
 
     def _expand(self, form: _Form, row: Mapping[str, Any]) -> tuple[str, Any]:
         """The SQL with each expanding parameter written out for its number of values, and the values."""
@@ -123,16 +119,23 @@ class Written:
     cursor: Any
 
 
-def _run(conn: Connection, sql: str, values: list[Any]) -> Written:
-    """``sql`` on the transaction's own driver connection, once or (several value sets) as an executemany."""
+@contextmanager
+def _driver_cursor(conn: Connection, sql: str, values: Any) -> Iterator[Any]:
+    """A cursor of the transaction's own driver connection; a driver error is raised as SQLAlchemy's."""
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
+        yield cursor
+    except conn.dialect.loaded_dbapi.Error as err:
+        raise DBAPIError.instance(sql, values, err, conn.dialect.loaded_dbapi.Error) from err
+
+
+def _run(conn: Connection, sql: str, values: list[Any]) -> Written:
+    """``sql`` once or (several value sets) as an executemany."""
+    with _driver_cursor(conn, sql, values) as cursor:
         if len(values) == 1:
             cursor.execute(sql, values[0])
         else:
             cursor.executemany(sql, values)
-    except conn.dialect.loaded_dbapi.Error as err:
-        raise DBAPIError.instance(sql, values, err, conn.dialect.loaded_dbapi.Error) from err
     return Written(cursor)
 
 
@@ -155,16 +158,12 @@ class PreparedRead:
     def first(self, conn: Connection, parameters: Mapping[str, Any]) -> Any | None:
         """The first row, or None."""
         form, processors = self._form(conn.dialect)
-        values = Prepared._values(form, parameters)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
+        values = _values(form, parameters)
+        with _driver_cursor(conn, form.sql, values) as cursor:
             cursor.execute(form.sql, values)
             sync(conn)  # in a psycopg pipeline the row arrives with a sync
             row = cursor.fetchone()
-        except conn.dialect.loaded_dbapi.Error as err:
-            raise DBAPIError.instance(form.sql, values, err, conn.dialect.loaded_dbapi.Error) from err
-        finally:
-            cursor.close()
+        cursor.close()
         if row is None:
             return None
         return self._row(*(v if p is None else p(v) for v, p in zip(row, processors, strict=True)))
@@ -184,6 +183,12 @@ def _row_type(keys: tuple[str, ...]) -> type:
     """A named tuple of ``keys`` that also answers ``_mapping``, as SQLAlchemy's rows do."""
     base = namedtuple("Row", keys)  # type: ignore[misc]  # the fields are known only at run time
     return type("Row", (base,), {"__slots__": (), "_mapping": property(base._asdict)})
+
+
+def _values(form: _Form, row: Mapping[str, Any]) -> Any:
+    """The processed values of one row, in the parameter style of the form's SQL."""
+    processed = {name: _processed(form, name, _given(form, row, name)) for name in set(form.names)}
+    return tuple(processed[name] for name in form.names) if form.positional else processed
 
 
 def _given(form: _Form, row: Mapping[str, Any], name: str) -> Any:
