@@ -93,8 +93,9 @@ cases = Table(
     Index("ix_cases_status_phase", "status", "phase"),
     # The overview's cases started per month reads only its window (engine.reports.per_month).
     Index("ix_cases_created_at", "created_at"),
-    # Joins from open tasks that need only these columns (the overview's counts, the inbox's counts
-    # per area) read this index, never the wide rows with the stored state (bench/growth.py --scale).
+    # Joins from tasks to their cases that need only these columns read this index, never the wide
+    # rows with the stored state (bench/growth.py --scale). Its first users, the overview's and the
+    # inbox's counts, no longer join (migration 0014): see pg_stat_user_indexes before dropping it.
     Index("ix_cases_id_status", "id", "status", "process_id", "area"),
     # The overview leaves out the active cases of other processes (engine.reports.element_counts).
     Index("ix_cases_status_process", "status", "process_id"),
